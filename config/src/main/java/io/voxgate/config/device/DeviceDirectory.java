@@ -1,0 +1,115 @@
+package io.voxgate.config.device;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.tenant.Tenant;
+
+/**
+ * Devices of a tenant. A MAC is registered in the control schema too, in the same transaction,
+ * so one phone can never belong to two tenants.
+ */
+public final class DeviceDirectory {
+
+    private static final Pattern CANONICAL_MAC = Pattern.compile("[0-9a-f]{12}");
+
+    private static final String SELECT_DEVICE = """
+            SELECT d.id, d.mac, d.vendor, d.model, u.extension, d.status
+              FROM devices d LEFT JOIN users u ON u.id = d.owner_user_id
+            """;
+
+    private final ConfigDatabase database;
+
+    public DeviceDirectory(ConfigDatabase database) {
+        this.database = database;
+    }
+
+    public Device add(Tenant tenant, String mac, String vendor, String model, String ownerExtension) {
+        requireCanonicalMac(mac);
+        return database.inTenant(tenant.schema(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO voxgate_control.device_macs (mac, tenant_id) VALUES (?, ?)")) {
+                ps.setString(1, mac);
+                ps.setObject(2, tenant.id());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO devices (mac, vendor, model, owner_user_id)
+                    VALUES (?, ?, ?, (SELECT id FROM users WHERE extension = ?))
+                    """)) {
+                ps.setString(1, mac);
+                ps.setString(2, vendor);
+                ps.setString(3, model);
+                ps.setString(4, ownerExtension);
+                ps.executeUpdate();
+            }
+            Device added;
+            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE + " WHERE d.mac = ?")) {
+                ps.setString(1, mac);
+                added = one(ps).orElseThrow();
+            }
+            if (ownerExtension != null && added.ownerExtension() == null) {
+                throw new IllegalArgumentException("owner extension '" + ownerExtension + "' does not exist in tenant "
+                        + tenant.slug());
+            }
+            return added;
+        });
+    }
+
+    public boolean setStatus(Tenant tenant, String mac, String status) {
+        return database.inTenant(tenant.schema(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE devices SET status = ?, updated_at = now() WHERE mac = ?")) {
+                ps.setString(1, status);
+                ps.setString(2, mac);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    public Optional<Device> find(Tenant tenant, String mac) {
+        return database.inTenant(tenant.schema(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE + " WHERE d.mac = ?")) {
+                ps.setString(1, mac);
+                return one(ps);
+            }
+        });
+    }
+
+    public List<Device> list(Tenant tenant) {
+        return database.inTenant(tenant.schema(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE + " ORDER BY d.mac");
+                 ResultSet rs = ps.executeQuery()) {
+                List<Device> devices = new ArrayList<>();
+                while (rs.next()) {
+                    devices.add(read(rs));
+                }
+                return devices;
+            }
+        });
+    }
+
+    private static void requireCanonicalMac(String mac) {
+        if (mac == null || !CANONICAL_MAC.matcher(mac).matches()) {
+            throw new IllegalArgumentException("MAC '" + mac + "' is not canonical: expected 12 lower-case hex digits");
+        }
+    }
+
+    private static Optional<Device> one(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+        }
+    }
+
+    private static Device read(ResultSet rs) throws SQLException {
+        return new Device(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6));
+    }
+}

@@ -1,0 +1,114 @@
+package io.voxgate.config.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.db.ConfigStoreException;
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.testing.TestPostgres;
+
+class UserDirectoryTest {
+
+    private static final String PASSWORD = "correct-horse-battery-staple";
+
+    private ConfigDatabase database;
+    private UserDirectory users;
+    private Tenant acme;
+    private Tenant globex;
+
+    @BeforeEach
+    void twoTenants() {
+        database = ConfigDatabase.connect(TestPostgres.freshDatabase(), 4);
+        database.migrate();
+        TenantDirectory tenants = new TenantDirectory(database);
+        acme = tenants.create("acme", "Acme", "acme.example");
+        globex = tenants.create("globex", "Globex", "globex.example");
+        users = new UserDirectory(database);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void storesDigestHashesForTheTenantRealmAndNeverThePassword() {
+        users.add(acme, "1001", "Alice", "alice@acme.example", PASSWORD);
+
+        SipCredential credential = users.credential(acme, "1001").orElseThrow();
+        assertThat(credential.realm()).isEqualTo("acme.example");
+        assertThat(credential.hashes()).isEqualTo(DigestHashes.of("1001", "acme.example", PASSWORD));
+        assertThat(rowAsText("SELECT c::text FROM sip_credentials c")).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void userOfOneTenantIsInvisibleToAnother() {
+        users.add(acme, "1001", "Alice", null, PASSWORD);
+
+        assertThat(users.find(globex, "1001")).isEmpty();
+        assertThat(users.credential(globex, "1001")).isEmpty();
+        assertThat(users.list(globex)).isEmpty();
+    }
+
+    @Test
+    void sameExtensionMayExistInTwoTenants() {
+        users.add(acme, "1001", "Alice", null, PASSWORD);
+        users.add(globex, "1001", "Gina", null, PASSWORD);
+
+        assertThat(users.find(acme, "1001")).map(User::displayName).contains("Alice");
+        assertThat(users.find(globex, "1001")).map(User::displayName).contains("Gina");
+    }
+
+    @Test
+    void duplicateExtensionInOneTenantIsRefusedAndAddsNothing() {
+        users.add(acme, "1001", "Alice", null, PASSWORD);
+
+        assertThatThrownBy(() -> users.add(acme, "1001", "Bob", null, PASSWORD))
+                .isInstanceOf(ConfigStoreException.class);
+        assertThat(users.list(acme)).extracting(User::displayName).containsExactly("Alice");
+    }
+
+    @Test
+    void nonNumericExtensionIsRefusedByTheSchema() {
+        assertThatThrownBy(() -> users.add(acme, "alice", "Alice", null, PASSWORD))
+                .isInstanceOf(ConfigStoreException.class)
+                .satisfies(e -> assertThat(((ConfigStoreException) e).constraint()).isEqualTo("users_extension_check"));
+    }
+
+    @Test
+    void shortPasswordIsRefusedWithTheMinimumLength() {
+        assertThatThrownBy(() -> users.add(acme, "1001", "Alice", null, "1234"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 12 characters");
+        assertThat(users.list(acme)).isEmpty();
+    }
+
+    @Test
+    void changingThePasswordReplacesTheHashes() {
+        users.add(acme, "1001", "Alice", null, PASSWORD);
+
+        assertThat(users.setPassword(acme, "1001", "another-long-password")).isTrue();
+
+        assertThat(users.credential(acme, "1001").orElseThrow().hashes())
+                .isEqualTo(DigestHashes.of("1001", "acme.example", "another-long-password"));
+        assertThat(users.setPassword(acme, "9999", "another-long-password")).isFalse();
+    }
+
+    private String rowAsText(String sql) {
+        return database.inTenant(acme.schema(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+}
