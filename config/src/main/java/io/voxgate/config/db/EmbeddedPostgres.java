@@ -79,7 +79,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * @param port       TCP port on 127.0.0.1, or 0 for any free port
      * @param osUserName the account that runs the server when this process is root
      */
-    public static EmbeddedPostgres start(Path root, Path secretsDir, int port, String osUserName) throws IOException {
+    public static EmbeddedPostgres start(Path rootDir, Path secretsDir, int port, String osUserName) throws IOException {
+        // absolute: the server's processes run in their own working directory
+        Path root = rootDir.toAbsolutePath().normalize();
         Files.createDirectories(root);
         Files.createDirectories(secretsDir);
         Files.setPosixFilePermissions(secretsDir, PosixFilePermissions.fromString("rwx------"));
@@ -194,6 +196,42 @@ public final class EmbeddedPostgres implements AutoCloseable {
             log.warn("embedded PostgreSQL in {} was left running by an earlier process; stopping it", dataDir);
             runIgnoringFailure(asServerUser(List.of(binaries.bin("pg_ctl").toString(), "stop", "-w", "-m", "fast",
                     "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "-D", dataDir.toString())));
+        }
+    }
+
+    /**
+     * How to reach the cluster under {@code root} while another process (the running switch) owns
+     * it: the port comes from PostgreSQL's own pid file. Empty when no server is running there.
+     */
+    public static Optional<DatabaseConnection> runningCluster(Path root, Path secretsDir) throws IOException {
+        Path pidFile = root.resolve("data").resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.size() < 4) {
+            return Optional.empty();
+        }
+        int port = Integer.parseInt(lines.get(3).trim()); // line 4 of postmaster.pid: the port
+        String password = Files.readString(secretsDir.resolve(APP_PASSWORD_FILE), StandardCharsets.UTF_8).trim();
+        return Optional.of(new DatabaseConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, APP_ROLE, password));
+    }
+
+    /** Whether a switch process currently holds the cluster under {@code root}. */
+    public static boolean isOwnedByAnotherProcess(Path root) throws IOException {
+        Path lockFile = root.resolve("voxgate.lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock probe = channel.tryLock();
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException heldByThisProcess) {
+            return true;
         }
     }
 

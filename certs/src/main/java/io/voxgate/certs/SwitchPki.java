@@ -1,0 +1,305 @@
+package io.voxgate.certs;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CRLReason;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The switch's PKI in one directory: a root CA the phones trust, the SIP/TLS server certificate it
+ * signs, a device CA that signs the phones' client certificates, and that CA's CRL.
+ *
+ * <p>Every private key is stored only in a PKCS#12 file encrypted with the keystore password;
+ * device private keys are not stored at all. The CRL is valid for {@link #CRL_VALIDITY}: call
+ * {@link #regenerateCrl()} well within that, e.g. daily.
+ *
+ * <p>Methods are synchronised on this object so issuance, revocation and CRL numbering never
+ * interleave. One process at a time may use a directory.
+ */
+public final class SwitchPki {
+    public static final Duration CRL_VALIDITY = CrlIssuer.VALIDITY;
+
+    private static final Logger log = LoggerFactory.getLogger(SwitchPki.class);
+    private static final String ROOT_CA_ALIAS = "root-ca";
+    private static final String DEVICE_CA_ALIAS = "device-ca";
+    private static final String SERVER_ALIAS = "server";
+
+    private final PkiLayout layout;
+    private final char[] keystorePassword;
+    private final Clock clock;
+    private final CertificateIssuer certificateIssuer;
+    private final CrlIssuer crlIssuer;
+    private final RevocationFile revocationFile;
+
+    // Guarded by this; all null until the PKI is initialised.
+    private Credential rootCa;
+    private Credential deviceCa;
+    private Credential server;
+    private X509CRL crl;
+
+    private SwitchPki(Path directory, char[] keystorePassword, Clock clock) {
+        this.layout = new PkiLayout(directory);
+        this.keystorePassword = keystorePassword.clone();
+        this.clock = clock;
+        this.certificateIssuer = new CertificateIssuer(clock);
+        this.crlIssuer = new CrlIssuer(clock);
+        this.revocationFile = new RevocationFile(layout.revocationList());
+    }
+
+    /**
+     * Opens the PKI in {@code directory}, loading it if it was initialised before. The password is
+     * copied, so the caller may wipe its array afterwards.
+     *
+     * @throws WrongKeystorePasswordException if the password does not open the stored keystores
+     */
+    public static SwitchPki open(Path directory, char[] keystorePassword) {
+        return open(directory, keystorePassword, Clock.systemUTC());
+    }
+
+    static SwitchPki open(Path directory, char[] keystorePassword, Clock clock) {
+        Pkcs12Files.requirePassword(keystorePassword);
+        SwitchPki pki = new SwitchPki(directory, keystorePassword, clock);
+        if (Files.exists(pki.layout.rootCaKeystore())) {
+            pki.load();
+        }
+        return pki;
+    }
+
+    public synchronized boolean isInitialised() {
+        return rootCa != null;
+    }
+
+    /**
+     * Creates the root CA, the device CA, the server certificate and an empty CRL.
+     *
+     * @param algorithm key type of the CAs and the server, and so the signature algorithm phones must verify
+     * @param dnsNames names phones use to reach the switch; with {@code ipAddresses} at least one is required
+     * @throws IllegalStateException if the PKI already exists: replacing a root CA strands every phone
+     */
+    public synchronized void init(KeyAlgorithm algorithm, String organisation, List<String> dnsNames, List<InetAddress> ipAddresses) {
+        if (isInitialised()) {
+            throw new IllegalStateException("the PKI in " + layout.directory() + " is already initialised ("
+                    + layout.rootCaKeystore() + " exists); refusing to replace the root CA the phones trust");
+        }
+        Credential newRootCa = certificateIssuer.rootCa(algorithm, organisation);
+        Credential newDeviceCa = certificateIssuer.deviceCa(newRootCa, algorithm);
+        Credential newServer = certificateIssuer.server(newRootCa, algorithm, List.copyOf(dnsNames), List.copyOf(ipAddresses));
+
+        AtomicFileWriter.createDirectories(layout.directory());
+        AtomicFileWriter.createDirectories(layout.devicesDirectory());
+        Pkcs12Files.write(layout.deviceCaKeystore(), DEVICE_CA_ALIAS, newDeviceCa, keystorePassword);
+        PemFiles.writeCertificates(layout.deviceCaPem(), List.of(newDeviceCa.certificate()));
+        storeServer(newServer);
+        revocationFile.write(List.of());
+        X509CRL firstCrl = publishCrl(newDeviceCa, List.of());
+        PemFiles.writeCertificates(layout.rootCaPem(), List.of(newRootCa.certificate()));
+        // Written last: its presence is what "initialised" means, so a crash part-way leaves a
+        // directory that init simply redoes.
+        Pkcs12Files.write(layout.rootCaKeystore(), ROOT_CA_ALIAS, newRootCa, keystorePassword);
+        rootCa = newRootCa;
+        deviceCa = newDeviceCa;
+        server = newServer;
+        crl = firstCrl;
+        log.info("Created the PKI in {} ({}); root CA SHA-256 fingerprint {}",
+                layout.directory(), algorithm.configName(), rootCaFingerprint());
+    }
+
+    /** {@link #init} unless the PKI already exists; returns whether it created one. */
+    public synchronized boolean initIfAbsent(KeyAlgorithm algorithm, String organisation, List<String> dnsNames, List<InetAddress> ipAddresses) {
+        if (isInitialised()) {
+            return false;
+        }
+        init(algorithm, organisation, dnsNames, ipAddresses);
+        return true;
+    }
+
+    /** Replaces the server key and certificate, e.g. before expiry or when the switch's names change. */
+    public synchronized Credential issueServer(List<String> dnsNames, List<InetAddress> ipAddresses) {
+        requireInitialised();
+        KeyAlgorithm algorithm = KeyAlgorithm.of(rootCa.certificate().getPublicKey());
+        Credential newServer = certificateIssuer.server(rootCa, algorithm, List.copyOf(dnsNames), List.copyOf(ipAddresses));
+        storeServer(newServer);
+        server = newServer;
+        log.info("Issued server certificate serial {} for {} {}", hex(newServer.certificate().getSerialNumber()), dnsNames, ipAddresses);
+        return newServer;
+    }
+
+    /**
+     * Issues a phone's client certificate and keeps its public part for lookup by MAC. A previous
+     * certificate for the same MAC stays valid until it expires or is revoked by serial.
+     */
+    public synchronized IssuedDevice issueDevice(MacAddress mac, KeyAlgorithm algorithm) {
+        requireInitialised();
+        IssuedDevice issued = certificateIssuer.device(deviceCa, mac, algorithm);
+        deviceCertificate(mac).ifPresent(previous -> log.info(
+                "Device {} had certificate serial {}; it stays valid unless revoked", mac, hex(previous.getSerialNumber())));
+        AtomicFileWriter.createDirectories(layout.devicesDirectory());
+        PemFiles.writeCertificates(layout.deviceCertificatePem(mac), List.of(issued.certificate()));
+        log.info("Issued device certificate serial {} for {}", hex(issued.certificate().getSerialNumber()), mac);
+        return issued;
+    }
+
+    /** The certificate most recently issued to this MAC, if any. */
+    public synchronized Optional<X509Certificate> deviceCertificate(MacAddress mac) {
+        Path file = layout.deviceCertificatePem(mac);
+        return Files.exists(file) ? Optional.of(PemFiles.readCertificates(file).getFirst()) : Optional.empty();
+    }
+
+    /** Writes the device's key and chain as a PKCS#12 file (0600) for the phone to import. */
+    public void exportPkcs12(IssuedDevice device, char[] password, Path out) {
+        Pkcs12Files.write(out, device.mac().canonical(), device.credential(), password);
+    }
+
+    /**
+     * Revokes the certificate most recently issued to this MAC and publishes a new CRL.
+     *
+     * @throws IllegalArgumentException if no certificate was issued to the MAC
+     */
+    public synchronized Revocation revoke(MacAddress mac, CRLReason reason) {
+        X509Certificate certificate = deviceCertificate(mac).orElseThrow(() -> new IllegalArgumentException(
+                "no device certificate for MAC " + mac + " in " + layout.devicesDirectory()));
+        return revoke(certificate.getSerialNumber(), reason);
+    }
+
+    /**
+     * Revokes a device certificate by serial and publishes a new CRL. Revoking a serial twice keeps
+     * the first revocation.
+     */
+    public synchronized Revocation revoke(BigInteger serial, CRLReason reason) {
+        requireInitialised();
+        List<Revocation> revocations = new ArrayList<>(revocationFile.read());
+        Optional<Revocation> earlier = revocations.stream().filter(r -> r.serial().equals(serial)).findFirst();
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        // Backdated like the CRL's thisUpdate, so no entry postdates the list that announces it.
+        Instant revokedAt = clock.instant().minus(CertificateIssuer.CLOCK_SKEW_ALLOWANCE).truncatedTo(ChronoUnit.SECONDS);
+        Revocation revocation = new Revocation(serial, revokedAt, reason);
+        revocations.add(revocation);
+        revocationFile.write(revocations);
+        crl = publishCrl(deviceCa, revocations);
+        log.info("Revoked device certificate serial {} ({})", hex(serial), reason);
+        return revocation;
+    }
+
+    public synchronized List<Revocation> revocations() {
+        requireInitialised();
+        return revocationFile.read();
+    }
+
+    /** The device CA's latest CRL, as also stored PEM-encoded in {@code device-ca.crl}. */
+    public synchronized X509CRL currentCrl() {
+        requireInitialised();
+        return crl;
+    }
+
+    /** Signs a fresh CRL with a new number and {@link #CRL_VALIDITY} to run. */
+    public synchronized X509CRL regenerateCrl() {
+        requireInitialised();
+        crl = publishCrl(deviceCa, revocationFile.read());
+        return crl;
+    }
+
+    public synchronized X509Certificate rootCaCertificate() {
+        requireInitialised();
+        return rootCa.certificate();
+    }
+
+    public synchronized X509Certificate deviceCaCertificate() {
+        requireInitialised();
+        return deviceCa.certificate();
+    }
+
+    /** The server key with its chain (server, root CA), ready for a TLS server context. */
+    public synchronized Credential serverCredential() {
+        requireInitialised();
+        return server;
+    }
+
+    /** SHA-256 of the root CA certificate as {@code AB:CD:...}, for operators to compare on phones. */
+    public synchronized String rootCaFingerprint() {
+        requireInitialised();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(rootCa.certificate().getEncoded());
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new PkiException("cannot fingerprint the root CA", e);
+        }
+    }
+
+    public Path directory() {
+        return layout.directory();
+    }
+
+    private void load() {
+        for (Path required : List.of(layout.deviceCaKeystore(), layout.serverKeystore())) {
+            if (!Files.exists(required)) {
+                throw new IllegalStateException("the PKI in " + layout.directory() + " is incomplete: " + required
+                        + " is missing; restore it from a backup");
+            }
+        }
+        Credential loadedRootCa = Pkcs12Files.read(layout.rootCaKeystore(), keystorePassword);
+        Credential loadedDeviceCa = Pkcs12Files.read(layout.deviceCaKeystore(), keystorePassword);
+        Credential loadedServer = Pkcs12Files.read(layout.serverKeystore(), keystorePassword);
+        requireIssuedBy(loadedDeviceCa, loadedRootCa, layout.deviceCaKeystore());
+        requireIssuedBy(loadedServer, loadedRootCa, layout.serverKeystore());
+        crl = Files.exists(layout.deviceCaCrl()) ? PemFiles.readCrl(layout.deviceCaCrl())
+                : publishCrl(loadedDeviceCa, revocationFile.read());
+        rootCa = loadedRootCa;
+        deviceCa = loadedDeviceCa;
+        server = loadedServer;
+    }
+
+    /** Catches a directory assembled from two different PKIs before it hands out broken chains. */
+    private void requireIssuedBy(Credential subject, Credential issuer, Path file) {
+        try {
+            subject.certificate().verify(issuer.certificate().getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the PKI in " + layout.directory() + " is inconsistent: " + file
+                    + " was not issued by the root CA in " + layout.rootCaKeystore(), e);
+        }
+    }
+
+    private void storeServer(Credential newServer) {
+        Pkcs12Files.write(layout.serverKeystore(), SERVER_ALIAS, newServer, keystorePassword);
+        PemFiles.writeCertificates(layout.serverChainPem(), newServer.chain());
+    }
+
+    private X509CRL publishCrl(Credential issuer, List<Revocation> revocations) {
+        X509CRL next = crlIssuer.issue(issuer, revocations, nextCrlNumber());
+        PemFiles.writeCrl(layout.deviceCaCrl(), next);
+        return next;
+    }
+
+    /** One more than the last published CRL, even one left by an init that crashed part-way. */
+    private BigInteger nextCrlNumber() {
+        X509CRL previous = crl != null ? crl
+                : Files.exists(layout.deviceCaCrl()) ? PemFiles.readCrl(layout.deviceCaCrl()) : null;
+        return previous == null ? BigInteger.ONE : CrlIssuer.crlNumberOf(previous).add(BigInteger.ONE);
+    }
+
+    private void requireInitialised() {
+        if (!isInitialised()) {
+            throw new IllegalStateException("the PKI in " + layout.directory() + " is not initialised; call init first");
+        }
+    }
+
+    private static String hex(BigInteger serial) {
+        return serial.toString(16);
+    }
+}

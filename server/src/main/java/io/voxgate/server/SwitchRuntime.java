@@ -1,0 +1,167 @@
+package io.voxgate.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.PreparedStatement;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.voxgate.certs.SwitchPki;
+import io.voxgate.config.feed.ChangeFeed;
+import io.voxgate.server.database.ConfigStore;
+import io.voxgate.server.http.AdminHttpsServer;
+import io.voxgate.server.http.HealthCheck;
+import io.voxgate.server.http.SwitchHealth;
+import io.voxgate.server.pki.PkiRuntime;
+import io.voxgate.server.settings.VoxgateSettings;
+import io.voxgate.server.storage.EmbeddedObjectStore;
+import io.voxgate.server.storage.ObjectStore;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A running switch: everything {@code voxgate run} starts, in order, and stops in reverse order
+ * on {@link #close()} (SIGTERM), so no listener or embedded server outlives the process.
+ */
+public final class SwitchRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SwitchRuntime.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final VoxgateSettings settings;
+    private SwitchPki pki;
+    private ConfigStore configStore;
+    private ObjectStore objectStore;
+    private AdminHttpsServer admin;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    private SwitchRuntime(VoxgateSettings settings) {
+        this.settings = settings;
+    }
+
+    public static SwitchRuntime start(VoxgateSettings settings, Map<String, String> env, PrintStream console)
+            throws Exception {
+        SwitchRuntime runtime = new SwitchRuntime(settings);
+        try {
+            runtime.startAll(env, console);
+            return runtime;
+        } catch (Exception | Error e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Map<String, String> env, PrintStream console) throws Exception {
+        prepareDataDir();
+        pki = PkiRuntime.openOrInit(settings, env);
+
+        configStore = ConfigStore.openOwned(settings, env);
+        started.push(configStore);
+        if (settings.demo().createTenant()) {
+            new DemoTenant(configStore.database()).createIfDatabaseIsEmpty(settings, console);
+        }
+        ChangeFeed feed = new ChangeFeed(configStore.database().connectionSettings());
+        feed.start();
+        started.push(feed);
+
+        objectStore = ObjectStore.open(settings, env);
+        started.push(objectStore);
+
+        bindJvmMetrics();
+        SwitchHealth health = new SwitchHealth(List.of(
+                HealthCheck.of("database", this::databaseProblem),
+                HealthCheck.of("object-store", objectStore::problem)));
+        admin = AdminHttpsServer.start(settings.admin().listenAddress(), settings.admin().httpsPort(),
+                PkiRuntime.serverKeystore(settings), PkiRuntime.keystorePassword(settings, env), health, metrics);
+        started.push(admin);
+
+        log.info("admin HTTPS listening on https://{}:{} (/health, /metrics)", settings.admin().listenAddress(), admin.port());
+        log.info("root CA {} SHA-256 fingerprint {}", settings.pkiDir().resolve("root-ca.pem"), pki.rootCaFingerprint());
+        log.info("Voxgate started");
+    }
+
+    /** data-dir must be reachable (o+x) by the embedded PostgreSQL's account, but not listable. */
+    private void prepareDataDir() throws IOException {
+        Files.createDirectories(settings.dataDir());
+        Files.setPosixFilePermissions(settings.dataDir(), PosixFilePermissions.fromString("rwx--x--x"));
+        Files.createDirectories(settings.secretsDir());
+        Files.setPosixFilePermissions(settings.secretsDir(), PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private Optional<String> databaseProblem() {
+        try {
+            configStore.database().inControl(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+                    return ps.execute();
+                }
+            });
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of("unreachable");
+        }
+    }
+
+    private void bindJvmMetrics() {
+        new ClassLoaderMetrics().bindTo(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        started.push(gc);
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public SwitchPki pki() {
+        return pki;
+    }
+
+    public ConfigStore configStore() {
+        return configStore;
+    }
+
+    public S3Client objectStoreClient() {
+        return objectStore.client();
+    }
+
+    public ObjectStore objectStore() {
+        return objectStore;
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                log.error("stopping {} failed", component.getClass().getSimpleName(), e);
+            }
+        }
+        metrics.close();
+    }
+
+    /** Embedded services this runtime started, for tests that check nothing is left running. */
+    Optional<EmbeddedObjectStore> embeddedObjectStore() {
+        return objectStore == null ? Optional.empty() : objectStore.embedded();
+    }
+}

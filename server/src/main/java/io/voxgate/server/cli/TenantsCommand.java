@@ -1,0 +1,50 @@
+package io.voxgate.server.cli;
+
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.server.Voxgate;
+import io.voxgate.server.database.ConfigStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code voxgate tenants ...}: the tenant registry. */
+@Command(name = "tenants", description = "Add and list tenants.")
+public final class TenantsCommand {
+
+    @ParentCommand
+    private Voxgate root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Command(name = "add", description = "Create a tenant with its own schema and SIP domain.")
+    int add(@Option(names = "--slug", required = true, description = "Short id: a-z, 0-9, _ (e.g. acme)") String slug,
+            @Option(names = "--name", required = true, description = "Display name") String name,
+            @Option(names = "--domain", required = true, description = "SIP domain, the digest realm (e.g. pbx.acme.com)") String domain)
+            throws Exception {
+        try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
+            TenantDirectory tenants = new TenantDirectory(store.database());
+            if (tenants.find(slug).isPresent()) {
+                throw new IllegalArgumentException("tenant '" + slug + "' exists already");
+            }
+            Tenant tenant = tenants.create(slug, name, domain);
+            spec.commandLine().getOut().println("tenant " + tenant.slug() + " created, SIP domain " + tenant.primaryDomain());
+        }
+        return 0;
+    }
+
+    @Command(name = "list", description = "List tenants.")
+    int list() throws Exception {
+        try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
+            var out = spec.commandLine().getOut();
+            out.printf("%-20s %-30s %-10s %s%n", "SLUG", "SIP DOMAIN", "STATUS", "NAME");
+            for (Tenant t : new TenantDirectory(store.database()).list()) {
+                out.printf("%-20s %-30s %-10s %s%n", t.slug(), t.primaryDomain(), t.status(), t.name());
+            }
+        }
+        return 0;
+    }
+}

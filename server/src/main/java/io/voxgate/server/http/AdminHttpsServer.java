@@ -1,0 +1,79 @@
+package io.voxgate.server.http;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+/**
+ * The admin HTTPS listener (Micronaut on Netty): /health and /metrics now, the admin API later.
+ * TLS 1.2/1.3 with AEAD suites only, using the switch's server certificate.
+ */
+public final class AdminHttpsServer implements AutoCloseable {
+
+    static final List<String> AEAD_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    private final ApplicationContext context;
+    private final EmbeddedServer server;
+
+    private AdminHttpsServer(ApplicationContext context, EmbeddedServer server) {
+        this.context = context;
+        this.server = server;
+    }
+
+    public static AdminHttpsServer start(String listenAddress, int port, Path keystore, char[] keystorePassword,
+                                         SwitchHealth health, PrometheusMeterRegistry registry) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("micronaut.application.name", "voxgate");
+        properties.put("micronaut.banner.enabled", false);
+        properties.put("micronaut.server.host", listenAddress);
+        properties.put("micronaut.server.dual-protocol", false);
+        properties.put("micronaut.ssl.enabled", true);
+        properties.put("micronaut.server.ssl.enabled", true);
+        properties.put("micronaut.server.ssl.port", port == 0 ? -1 : port);
+        properties.put("micronaut.server.ssl.key-store.path", "file:" + keystore.toAbsolutePath());
+        properties.put("micronaut.server.ssl.key-store.type", "PKCS12");
+        properties.put("micronaut.server.ssl.key-store.password", new String(keystorePassword));
+        properties.put("micronaut.server.ssl.protocols", List.of("TLSv1.3", "TLSv1.2"));
+        properties.put("micronaut.server.ssl.ciphers", AEAD_CIPHER_SUITES);
+        properties.put("micronaut.server.max-request-size", 1024 * 1024);
+        ApplicationContext context = ApplicationContext.builder()
+                .deduceEnvironment(false)
+                .banner(false)
+                .properties(properties)
+                .singletons(health, registry)
+                .start();
+        try {
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            server.start();
+            return new AdminHttpsServer(context, server);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(server.getHost(), server.getPort());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        context.close();
+    }
+}

@@ -1,0 +1,258 @@
+package io.voxgate.server.settings;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * Reads voxgate.yml over the built-in defaults ({@code voxgate-defaults.yml}) and checks it.
+ * Every key the switch understands is in the defaults file, so a key that is not there is a typo
+ * and stops the start, as does a value of the wrong type or out of range; each error names the key.
+ */
+public final class SettingsLoader {
+
+    private static final String DEFAULTS = "/voxgate-defaults.yml";
+    private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final List<String> KEY_ALGORITHMS = List.of("ec-p256", "rsa-2048");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+
+    /** Defaults only: the switch with nothing configured. */
+    public VoxgateSettings defaults() {
+        return load("defaults", Optional.empty());
+    }
+
+    public VoxgateSettings load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new SettingsException(file.toString(), "(file)", "does not exist or is not a file");
+        }
+        try {
+            return load(file.toString(), Optional.of(yaml.readTree(file.toFile())));
+        } catch (JsonProcessingException e) {
+            throw new SettingsException(file.toString(), "(syntax)", "not valid YAML: " + e.getOriginalMessage()
+                    + location(e));
+        } catch (IOException e) {
+            throw new SettingsException(file.toString(), "(file)", "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Loads settings from YAML text (used by tests and by the CLI's --config). */
+    public VoxgateSettings loadText(String source, String yamlText) {
+        try {
+            return load(source, Optional.ofNullable(yaml.readTree(yamlText)));
+        } catch (JsonProcessingException e) {
+            throw new SettingsException(source, "(syntax)", "not valid YAML: " + e.getOriginalMessage() + location(e));
+        }
+    }
+
+    private VoxgateSettings load(String source, Optional<JsonNode> overrides) {
+        ObjectNode merged = readDefaults();
+        overrides.filter(n -> !n.isMissingNode() && !n.isNull()).ifPresent(node -> {
+            if (!node.isObject()) {
+                throw new SettingsException(source, "(top level)", "expected a map of settings, got " + describe(node));
+            }
+            overlay(source, merged, (ObjectNode) node, "");
+        });
+        VoxgateSettings settings;
+        try {
+            settings = yaml.treeToValue(merged, VoxgateSettings.class);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new SettingsException(source, keyOf(e), cause.getMessage());
+        } catch (MismatchedInputException e) {
+            throw new SettingsException(source, keyOf(e), "expected " + typeName(e.getTargetType()));
+        } catch (JsonMappingException e) {
+            throw new SettingsException(source, keyOf(e), e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new SettingsException(source, "(unknown)", e.getOriginalMessage());
+        }
+        return validate(source, settings);
+    }
+
+    private ObjectNode readDefaults() {
+        try (InputStream in = SettingsLoader.class.getResourceAsStream(DEFAULTS)) {
+            return (ObjectNode) yaml.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("built-in defaults " + DEFAULTS + " are unreadable", e);
+        }
+    }
+
+    /** Copies the operator's values over the defaults, refusing keys the defaults do not have. */
+    private static void overlay(String source, ObjectNode target, ObjectNode overrides, String prefix) {
+        Iterator<Map.Entry<String, JsonNode>> fields = overrides.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix + field.getKey();
+            JsonNode known = target.get(field.getKey());
+            if (known == null) {
+                List<String> names = new ArrayList<>();
+                target.fieldNames().forEachRemaining(names::add);
+                throw new SettingsException(source, key, "unknown key; known keys"
+                        + (prefix.isEmpty() ? "" : " under " + prefix.substring(0, prefix.length() - 1))
+                        + ": " + String.join(", ", names));
+            }
+            JsonNode value = field.getValue();
+            if (known.isObject()) {
+                if (!value.isObject()) {
+                    throw new SettingsException(source, key, "expected a section with keys "
+                            + String.join(", ", iterable(known)) + ", got " + describe(value));
+                }
+                overlay(source, (ObjectNode) known, (ObjectNode) value, key + ".");
+            } else if (value.isNull()) {
+                throw new SettingsException(source, key, "has no value; remove the key to use the default");
+            } else {
+                target.set(field.getKey(), value);
+            }
+        }
+    }
+
+    private VoxgateSettings validate(String source, VoxgateSettings s) {
+        Checks check = new Checks(source);
+        check.ipLiteral("sip.listen-address", s.sip().listenAddress());
+        check.port("sip.tls-port", s.sip().tlsPort(), false);
+        check.port("sip.tcp-port", s.sip().tcpPort(), true);
+        check.port("sip.udp-port", s.sip().udpPort(), true);
+        check.ipLiteral("provisioning.listen-address", s.provisioning().listenAddress());
+        check.port("provisioning.https-port", s.provisioning().httpsPort(), true);
+        check.ipLiteral("admin.listen-address", s.admin().listenAddress());
+        check.port("admin.https-port", s.admin().httpsPort(), true);
+        check.ipLiteral("media.listen-address", s.media().listenAddress());
+        check.that("media.port-min", s.media().portMin() >= 1024 && s.media().portMin() <= 65534 && s.media().portMin() % 2 == 0,
+                "expected an even port from 1024 to 65534 (RTP takes the even port, RTCP the odd one), got " + s.media().portMin());
+        check.that("media.port-max", s.media().portMax() > s.media().portMin() && s.media().portMax() <= 65535,
+                "expected a port above media.port-min (" + s.media().portMin() + ") and at most 65535, got " + s.media().portMax());
+        check.that("database.url", s.database().url().isEmpty() || s.database().url().startsWith("jdbc:postgresql://"),
+                "expected empty (embedded PostgreSQL) or a jdbc:postgresql:// URL");
+        check.that("database.username", !s.database().username().isBlank(), "expected a role name");
+        check.that("database.pool-size", s.database().poolSize() >= 1 && s.database().poolSize() <= 200,
+                "expected 1 to 200, got " + s.database().poolSize());
+        check.port("database.embedded.port", s.database().embedded().port(), true);
+        check.that("database.embedded.os-user", !s.database().embedded().osUser().isBlank(), "expected an OS user name");
+        check.that("s3.endpoint", s.s3().endpoint().isEmpty() || isHttpUri(s.s3().endpoint()),
+                "expected empty (embedded store) or an http(s):// URL");
+        check.that("s3.bucket", s.s3().bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
+                "expected an S3 bucket name (3-63 lower-case letters, digits, '.', '-'), got '" + s.s3().bucket() + "'");
+        check.that("s3.region", !s.s3().region().isBlank(), "expected a region such as us-east-1");
+        check.that("s3.access-key", s.s3().isEmbedded() || s.s3().accessKey().isSet(),
+                "required when s3.endpoint is set: env:VARIABLE or file:/path");
+        check.that("s3.secret-key", s.s3().isEmbedded() || s.s3().secretKey().isSet(),
+                "required when s3.endpoint is set: env:VARIABLE or file:/path");
+        check.port("s3.embedded.port", s.s3().embedded().port(), true);
+        check.that("pki.key-algorithm", KEY_ALGORITHMS.contains(s.pki().keyAlgorithm()),
+                "expected one of " + KEY_ALGORITHMS + ", got '" + s.pki().keyAlgorithm() + "'");
+        check.that("pki.organisation", !s.pki().organisation().isBlank(), "expected the organisation named in certificates");
+        for (int i = 0; i < s.pki().serverNames().size(); i++) {
+            String name = s.pki().serverNames().get(i);
+            check.that("pki.server-names[" + i + "]", HOST_NAME.matcher(name).matches(), "expected a DNS name, got '" + name + "'");
+        }
+        for (int i = 0; i < s.pki().serverIps().size(); i++) {
+            check.ipLiteral("pki.server-ips[" + i + "]", s.pki().serverIps().get(i));
+        }
+        check.that("pki.server-names", !(s.pki().serverNames().isEmpty() && s.pki().serverIps().isEmpty()),
+                "the server certificate needs at least one name (pki.server-names) or address (pki.server-ips)");
+        return s;
+    }
+
+    private static boolean isHttpUri(String value) {
+        try {
+            URI uri = URI.create(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private record Checks(String source) {
+        void that(String key, boolean ok, String problem) {
+            if (!ok) {
+                throw new SettingsException(source, key, problem);
+            }
+        }
+
+        void port(String key, int port, boolean zeroAllowed) {
+            that(key, port >= (zeroAllowed ? 0 : 1) && port <= 65535,
+                    "expected a port from " + (zeroAllowed ? "0" : "1") + " to 65535, got " + port);
+        }
+
+        void ipLiteral(String key, String value) {
+            try {
+                InetAddress.ofLiteral(value);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new SettingsException(source, key, "expected an IP address such as 0.0.0.0 or 127.0.0.1, got '" + value + "'");
+            }
+        }
+    }
+
+    private static String keyOf(JsonMappingException e) {
+        StringBuilder key = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!key.isEmpty()) {
+                    key.append('.');
+                }
+                key.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                key.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return key.isEmpty() ? "(top level)" : key.toString();
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "a different kind of value";
+        }
+        if (type == int.class || type == Integer.class) {
+            return "a whole number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type == Path.class || type == SecretReference.class) {
+            return "a text value";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a section";
+    }
+
+    private static String describe(JsonNode node) {
+        return node.isContainerNode() ? (node.isArray() ? "a list" : "a section") : "'" + node.asText() + "'";
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static List<String> iterable(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names.stream().collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,70 @@
+package io.voxgate.server.settings;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The whole of voxgate.yml, after defaults are applied and every value is checked. */
+public record VoxgateSettings(
+        Path dataDir,
+        Sip sip,
+        HttpsListener provisioning,
+        HttpsListener admin,
+        Media media,
+        Database database,
+        S3 s3,
+        Pki pki,
+        Demo demo) {
+
+    public VoxgateSettings {
+        dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** SIP listeners; a port of 0 turns that transport off. TCP and UDP are off by default. */
+    public record Sip(String listenAddress, int tlsPort, int tcpPort, int udpPort) {
+    }
+
+    /** An HTTPS listener; port 0 takes any free port (tests). */
+    public record HttpsListener(String listenAddress, int httpsPort) {
+    }
+
+    public record Media(String listenAddress, int portMin, int portMax) {
+    }
+
+    /** An empty url means the embedded PostgreSQL under data-dir. */
+    public record Database(String url, String username, SecretReference password, int poolSize, EmbeddedDatabase embedded) {
+
+        public boolean isEmbedded() {
+            return url.isEmpty();
+        }
+    }
+
+    public record EmbeddedDatabase(int port, String osUser) {
+    }
+
+    /** An empty endpoint means the embedded S3-compatible store under data-dir. */
+    public record S3(String endpoint, String region, String bucket, SecretReference accessKey, SecretReference secretKey,
+                     EmbeddedS3 embedded) {
+
+        public boolean isEmbedded() {
+            return endpoint.isEmpty();
+        }
+    }
+
+    public record EmbeddedS3(int port) {
+    }
+
+    public record Pki(String keyAlgorithm, String organisation, List<String> serverNames, List<String> serverIps,
+                      SecretReference keystorePassword) {
+    }
+
+    public record Demo(boolean createTenant) {
+    }
+
+    public Path secretsDir() {
+        return dataDir.resolve("secrets");
+    }
+
+    public Path pkiDir() {
+        return dataDir.resolve("pki");
+    }
+}
