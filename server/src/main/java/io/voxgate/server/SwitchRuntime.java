@@ -28,6 +28,7 @@ import io.voxgate.server.database.ConfigStore;
 import io.voxgate.server.http.AdminHttpsServer;
 import io.voxgate.server.http.HealthCheck;
 import io.voxgate.server.http.SwitchHealth;
+import io.voxgate.server.pki.CrlRefresher;
 import io.voxgate.server.pki.PkiRuntime;
 import io.voxgate.server.settings.VoxgateSettings;
 import io.voxgate.server.storage.EmbeddedObjectStore;
@@ -69,6 +70,7 @@ public final class SwitchRuntime implements AutoCloseable {
     private void startAll(Map<String, String> env, PrintStream console) throws Exception {
         prepareDataDir();
         pki = PkiRuntime.openOrInit(settings, env);
+        started.push(new CrlRefresher(pki));
 
         configStore = ConfigStore.openOwned(settings, env);
         started.push(configStore);

@@ -54,7 +54,11 @@ public final class Voxgate {
     }
 
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Voxgate());
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Voxgate()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("voxgate: " + describe(e));
             return e instanceof SettingsException ? EXIT_SETTINGS : EXIT_FAILURE;

@@ -271,8 +271,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
         stopped = true;
         try {
+            Optional<ProcessHandle> postmaster = serverPid().flatMap(ProcessHandle::of);
             run("pg_ctl stop", asServerUser(List.of(binaries.bin("pg_ctl").toString(), "stop", "-w", "-m", "fast",
                     "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "-D", dataDir.toString())));
+            // pg_ctl returns once the pid file is gone, which the postmaster removes just before it
+            // exits: wait for the process itself, so "stopped" means no process is left.
+            postmaster.ifPresent(EmbeddedPostgres::awaitExit);
             log.info("embedded PostgreSQL stopped");
         } catch (IOException | RuntimeException e) {
             log.error("could not stop the embedded PostgreSQL in {}", dataDir, e);
@@ -283,6 +287,21 @@ public final class EmbeddedPostgres implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("could not release {}", root.resolve("voxgate.lock"), e);
             }
+        }
+    }
+
+    private static void awaitExit(ProcessHandle process) {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (process.isAlive()) {
+            log.warn("embedded PostgreSQL postmaster {} is still running after pg_ctl stop", process.pid());
         }
     }
 

@@ -42,6 +42,13 @@ public final class TenantDirectory {
     public Tenant create(String slug, String name, String primaryDomain) {
         TenantSchema schema = TenantSchema.of(slug);
         String domain = normaliseDomain(primaryDomain);
+        if (find(slug).isPresent()) {
+            throw new IllegalArgumentException("tenant '" + slug + "' exists already");
+        }
+        findByDomain(domain).ifPresent(owner -> {
+            throw new IllegalArgumentException("SIP domain " + domain + " belongs to tenant '" + owner.slug() + "' already");
+        });
+        // The unique constraints still decide a race between two admins; these checks give the usual case a clear message.
         UUID id = database.inControl(c -> {
             UUID newId;
             try (PreparedStatement ps = c.prepareStatement(

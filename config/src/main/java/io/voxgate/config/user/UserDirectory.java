@@ -31,6 +31,9 @@ public final class UserDirectory {
     public User add(Tenant tenant, String extension, String displayName, String email, String sipPassword) {
         requireStrongPassword(sipPassword);
         DigestHashes hashes = DigestHashes.of(extension, tenant.primaryDomain(), sipPassword);
+        if (find(tenant, extension).isPresent()) {
+            throw new IllegalArgumentException("extension " + extension + " exists already in tenant " + tenant.slug());
+        }
         return database.inTenant(tenant.schema(), c -> {
             UUID id;
             try (PreparedStatement ps = c.prepareStatement(

@@ -73,7 +73,8 @@ class UserDirectoryTest {
         users.add(acme, "1001", "Alice", null, PASSWORD);
 
         assertThatThrownBy(() -> users.add(acme, "1001", "Bob", null, PASSWORD))
-                .isInstanceOf(ConfigStoreException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("extension 1001 exists already in tenant acme");
         assertThat(users.list(acme)).extracting(User::displayName).containsExactly("Alice");
     }
 

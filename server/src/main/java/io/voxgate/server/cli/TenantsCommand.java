@@ -27,9 +27,6 @@ public final class TenantsCommand {
             throws Exception {
         try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
             TenantDirectory tenants = new TenantDirectory(store.database());
-            if (tenants.find(slug).isPresent()) {
-                throw new IllegalArgumentException("tenant '" + slug + "' exists already");
-            }
             Tenant tenant = tenants.create(slug, name, domain);
             spec.commandLine().getOut().println("tenant " + tenant.slug() + " created, SIP domain " + tenant.primaryDomain());
         }
