@@ -78,6 +78,11 @@ public final class SwitchRuntime implements AutoCloseable {
             new DemoTenant(configStore.database()).createIfDatabaseIsEmpty(settings, console);
         }
         ChangeFeed feed = new ChangeFeed(configStore.database().connectionSettings());
+        // The caches of later modules subscribe here; the counter makes the feed observable meanwhile.
+        feed.subscribe(change -> {
+            log.debug("configuration change {}", change);
+            metrics.counter("voxgate.config.changes", "table", change.isResync() ? "RESYNC" : change.table()).increment();
+        });
         feed.start();
         started.push(feed);
 

@@ -73,6 +73,22 @@ class SwitchBootTest {
     }
 
     @Test
+    void runningSwitchSeesAdminChangesThroughTheChangeFeed() throws Exception {
+        new TenantDirectory(runtime.configStore().database()).create("feedtest", "Feed test", "feed.example");
+
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String metrics = "";
+        while (System.nanoTime() < deadline) {
+            metrics = get("/metrics", trustingRootCa()).body();
+            if (metrics.contains("voxgate_config_changes_total{table=\"sip_domains\"}")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(metrics).contains("voxgate_config_changes_total{table=\"sip_domains\"}");
+    }
+
+    @Test
     void clientThatDoesNotTrustTheSwitchCaIsRefusedTheHandshake() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(SSLContext.getDefault()).build();
 

@@ -1,15 +1,14 @@
 package io.voxgate.config.device;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.db.Sql;
 import io.voxgate.config.tenant.Tenant;
 
 /**
@@ -34,28 +33,14 @@ public final class DeviceDirectory {
     public Device add(Tenant tenant, String mac, String vendor, String model, String ownerExtension) {
         requireCanonicalMac(mac);
         return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO voxgate_control.device_macs (mac, tenant_id) VALUES (?, ?)")) {
-                ps.setString(1, mac);
-                ps.setObject(2, tenant.id());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
+            Sql.update(c, "INSERT INTO voxgate_control.device_macs (mac, tenant_id) VALUES (?, ?)", mac, tenant.id());
+            Sql.update(c, """
                     INSERT INTO devices (mac, vendor, model, owner_user_id)
                     VALUES (?, ?, ?, (SELECT id FROM users WHERE extension = ?))
-                    """)) {
-                ps.setString(1, mac);
-                ps.setString(2, vendor);
-                ps.setString(3, model);
-                ps.setString(4, ownerExtension);
-                ps.executeUpdate();
-            }
-            Device added;
-            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE + " WHERE d.mac = ?")) {
-                ps.setString(1, mac);
-                added = one(ps).orElseThrow();
-            }
+                    """, mac, vendor, model, ownerExtension);
+            Device added = Sql.one(c, SELECT_DEVICE + " WHERE d.mac = ?", DeviceDirectory::read, mac).orElseThrow();
             if (ownerExtension != null && added.ownerExtension() == null) {
+                // thrown inside the transaction: both inserts are rolled back
                 throw new IllegalArgumentException("owner extension '" + ownerExtension + "' does not exist in tenant "
                         + tenant.slug());
             }
@@ -64,47 +49,22 @@ public final class DeviceDirectory {
     }
 
     public boolean setStatus(Tenant tenant, String mac, String status) {
-        return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE devices SET status = ?, updated_at = now() WHERE mac = ?")) {
-                ps.setString(1, status);
-                ps.setString(2, mac);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return database.inTenant(tenant.schema(),
+                c -> Sql.update(c, "UPDATE devices SET status = ?, updated_at = now() WHERE mac = ?", status, mac) == 1);
     }
 
     public Optional<Device> find(Tenant tenant, String mac) {
-        return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE + " WHERE d.mac = ?")) {
-                ps.setString(1, mac);
-                return one(ps);
-            }
-        });
+        return database.inTenant(tenant.schema(),
+                c -> Sql.one(c, SELECT_DEVICE + " WHERE d.mac = ?", DeviceDirectory::read, mac));
     }
 
     public List<Device> list(Tenant tenant) {
-        return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_DEVICE + " ORDER BY d.mac");
-                 ResultSet rs = ps.executeQuery()) {
-                List<Device> devices = new ArrayList<>();
-                while (rs.next()) {
-                    devices.add(read(rs));
-                }
-                return devices;
-            }
-        });
+        return database.inTenant(tenant.schema(), c -> Sql.list(c, SELECT_DEVICE + " ORDER BY d.mac", DeviceDirectory::read));
     }
 
     private static void requireCanonicalMac(String mac) {
         if (mac == null || !CANONICAL_MAC.matcher(mac).matches()) {
             throw new IllegalArgumentException("MAC '" + mac + "' is not canonical: expected 12 lower-case hex digits");
-        }
-    }
-
-    private static Optional<Device> one(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
         }
     }
 

@@ -1,10 +1,8 @@
 package io.voxgate.config.tenant;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.SchemaMigrations;
+import io.voxgate.config.db.Sql;
 
 /** The tenant registry in the control schema. Creating a tenant creates and migrates its schema. */
 public final class TenantDirectory {
@@ -48,25 +47,12 @@ public final class TenantDirectory {
         findByDomain(domain).ifPresent(owner -> {
             throw new IllegalArgumentException("SIP domain " + domain + " belongs to tenant '" + owner.slug() + "' already");
         });
-        // The unique constraints still decide a race between two admins; these checks give the usual case a clear message.
+        // The unique constraints still decide a race between two admins; the checks above give
+        // the usual case a clear message.
         UUID id = database.inControl(c -> {
-            UUID newId;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO tenants (slug, name, schema_name, status) VALUES (?, ?, ?, 'provisioning') RETURNING id")) {
-                ps.setString(1, slug);
-                ps.setString(2, name);
-                ps.setString(3, schema.name());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    newId = rs.getObject(1, UUID.class);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO sip_domains (domain, tenant_id, is_primary) VALUES (?, ?, true)")) {
-                ps.setString(1, domain);
-                ps.setObject(2, newId);
-                ps.executeUpdate();
-            }
+            UUID newId = Sql.one(c, "INSERT INTO tenants (slug, name, schema_name, status) VALUES (?, ?, ?, 'provisioning') RETURNING id",
+                    row -> row.getObject(1, UUID.class), slug, name, schema.name()).orElseThrow();
+            Sql.update(c, "INSERT INTO sip_domains (domain, tenant_id, is_primary) VALUES (?, ?, true)", domain, newId);
             return newId;
         });
         try {
@@ -76,74 +62,40 @@ public final class TenantDirectory {
             dropHalfCreated(id, schema);
             throw e;
         }
-        database.inControl(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE tenants SET status = 'active', updated_at = now() WHERE id = ?")) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
-        });
+        database.inControl(c -> Sql.update(c, "UPDATE tenants SET status = 'active', updated_at = now() WHERE id = ?", id));
         log.info("tenant '{}' created with schema {} and SIP domain {}", slug, schema.name(), domain);
         return find(slug).orElseThrow();
     }
 
     private void dropHalfCreated(UUID id, TenantSchema schema) {
         database.inControl(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT format('DROP SCHEMA IF EXISTS %I CASCADE', ?::text)")) {
-                ps.setString(1, schema.name());
-                try (ResultSet rs = ps.executeQuery(); Statement st = c.createStatement()) {
-                    rs.next();
-                    st.execute(rs.getString(1));
-                }
+            // format('%I') quotes the identifier on the server; the name is a checked slug anyway.
+            String drop = Sql.one(c, "SELECT format('DROP SCHEMA IF EXISTS %I CASCADE', ?::text)",
+                    row -> row.getString(1), schema.name()).orElseThrow();
+            try (Statement st = c.createStatement()) {
+                st.execute(drop);
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tenants WHERE id = ?")) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
+            return Sql.update(c, "DELETE FROM tenants WHERE id = ?", id);
         });
     }
 
     public Optional<Tenant> find(String slug) {
-        return database.inControl(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_TENANT + " WHERE t.slug = ?")) {
-                ps.setString(1, slug);
-                return one(ps);
-            }
-        });
+        return database.inControl(c -> Sql.one(c, SELECT_TENANT + " WHERE t.slug = ?", TenantDirectory::read, slug));
     }
 
     public Optional<Tenant> findByDomain(String domain) {
-        return database.inControl(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    SELECT_TENANT + " WHERE t.id = (SELECT tenant_id FROM sip_domains WHERE domain = ?)")) {
-                ps.setString(1, domain.toLowerCase(Locale.ROOT));
-                return one(ps);
-            }
-        });
+        return database.inControl(c -> Sql.one(c,
+                SELECT_TENANT + " WHERE t.id = (SELECT tenant_id FROM sip_domains WHERE domain = ?)",
+                TenantDirectory::read, domain.toLowerCase(Locale.ROOT)));
     }
 
     public List<Tenant> list() {
-        return database.inControl(c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_TENANT + " ORDER BY t.slug");
-                 ResultSet rs = ps.executeQuery()) {
-                List<Tenant> tenants = new ArrayList<>();
-                while (rs.next()) {
-                    tenants.add(read(rs));
-                }
-                return tenants;
-            }
-        });
+        return database.inControl(c -> Sql.list(c, SELECT_TENANT + " ORDER BY t.slug", TenantDirectory::read));
     }
 
     public boolean isEmpty() {
-        return database.inControl(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM tenants)");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        });
+        return database.inControl(c -> Sql.one(c, "SELECT NOT EXISTS (SELECT 1 FROM tenants)",
+                row -> row.getBoolean(1)).orElseThrow());
     }
 
     static String normaliseDomain(String domain) {
@@ -153,12 +105,6 @@ public final class TenantDirectory {
                     + " such as pbx.example.com (letters, digits, '-' and '.')");
         }
         return lower;
-    }
-
-    private static Optional<Tenant> one(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-        }
     }
 
     private static Tenant read(ResultSet rs) throws SQLException {

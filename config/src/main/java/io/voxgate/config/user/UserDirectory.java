@@ -1,14 +1,13 @@
 package io.voxgate.config.user;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.db.Sql;
 import io.voxgate.config.tenant.Tenant;
 
 /** Users and their SIP credentials, inside one tenant's schema. */
@@ -35,99 +34,46 @@ public final class UserDirectory {
             throw new IllegalArgumentException("extension " + extension + " exists already in tenant " + tenant.slug());
         }
         return database.inTenant(tenant.schema(), c -> {
-            UUID id;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO users (extension, display_name, email) VALUES (?, ?, ?) RETURNING id")) {
-                ps.setString(1, extension);
-                ps.setString(2, displayName);
-                ps.setString(3, email);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    id = rs.getObject(1, UUID.class);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO sip_credentials (user_id, username, realm, ha1_md5, ha1_sha256) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setObject(1, id);
-                ps.setString(2, extension);
-                ps.setString(3, tenant.primaryDomain());
-                ps.setString(4, hashes.ha1Md5());
-                ps.setString(5, hashes.ha1Sha256());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(SELECT_USER + " WHERE u.id = ?")) {
-                ps.setObject(1, id);
-                return one(ps).orElseThrow();
-            }
+            UUID id = Sql.one(c, "INSERT INTO users (extension, display_name, email) VALUES (?, ?, ?) RETURNING id",
+                    row -> row.getObject(1, UUID.class), extension, displayName, email).orElseThrow();
+            Sql.update(c, "INSERT INTO sip_credentials (user_id, username, realm, ha1_md5, ha1_sha256) VALUES (?, ?, ?, ?, ?)",
+                    id, extension, tenant.primaryDomain(), hashes.ha1Md5(), hashes.ha1Sha256());
+            return Sql.one(c, SELECT_USER + " WHERE u.id = ?", UserDirectory::read, id).orElseThrow();
         });
     }
 
     /** Replaces a user's SIP password; returns false when the tenant has no such extension. */
     public boolean setPassword(Tenant tenant, String extension, String sipPassword) {
         requireStrongPassword(sipPassword);
-        return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE sip_credentials c SET realm = ?, ha1_md5 = ?, ha1_sha256 = ?, updated_at = now()
-                      FROM users u WHERE u.id = c.user_id AND u.extension = ?
-                    """)) {
-                DigestHashes hashes = DigestHashes.of(extension, tenant.primaryDomain(), sipPassword);
-                ps.setString(1, tenant.primaryDomain());
-                ps.setString(2, hashes.ha1Md5());
-                ps.setString(3, hashes.ha1Sha256());
-                ps.setString(4, extension);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        DigestHashes hashes = DigestHashes.of(extension, tenant.primaryDomain(), sipPassword);
+        return database.inTenant(tenant.schema(), c -> Sql.update(c, """
+                UPDATE sip_credentials c SET realm = ?, ha1_md5 = ?, ha1_sha256 = ?, updated_at = now()
+                  FROM users u WHERE u.id = c.user_id AND u.extension = ?
+                """, tenant.primaryDomain(), hashes.ha1Md5(), hashes.ha1Sha256(), extension) == 1);
     }
 
     public Optional<User> find(Tenant tenant, String extension) {
-        return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_USER + " WHERE u.extension = ?")) {
-                ps.setString(1, extension);
-                return one(ps);
-            }
-        });
+        return database.inTenant(tenant.schema(),
+                c -> Sql.one(c, SELECT_USER + " WHERE u.extension = ?", UserDirectory::read, extension));
     }
 
     public List<User> list(Tenant tenant) {
-        return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(SELECT_USER + " ORDER BY u.extension");
-                 ResultSet rs = ps.executeQuery()) {
-                List<User> users = new ArrayList<>();
-                while (rs.next()) {
-                    users.add(read(rs));
-                }
-                return users;
-            }
-        });
+        return database.inTenant(tenant.schema(),
+                c -> Sql.list(c, SELECT_USER + " ORDER BY u.extension", UserDirectory::read));
     }
 
     public Optional<SipCredential> credential(Tenant tenant, String username) {
-        return database.inTenant(tenant.schema(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT user_id, username, realm, ha1_md5, ha1_sha256 FROM sip_credentials WHERE username = ?")) {
-                ps.setString(1, username);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new SipCredential(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            new DigestHashes(rs.getString(4), rs.getString(5))));
-                }
-            }
-        });
+        return database.inTenant(tenant.schema(), c -> Sql.one(c,
+                "SELECT user_id, username, realm, ha1_md5, ha1_sha256 FROM sip_credentials WHERE username = ?",
+                row -> new SipCredential(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
+                        new DigestHashes(row.getString(4), row.getString(5))),
+                username));
     }
 
     static void requireStrongPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
             throw new IllegalArgumentException("SIP password is too short: at least " + MIN_PASSWORD_LENGTH
                     + " characters are required (phones store it; make it long and random)");
-        }
-    }
-
-    private static Optional<User> one(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(read(rs)) : Optional.empty();
         }
     }
 

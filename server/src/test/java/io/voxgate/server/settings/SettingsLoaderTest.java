@@ -158,6 +158,13 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void keyGivenTwiceIsRefusedRatherThanSilentlyOverridden() {
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml", "admin:\n  https-port: 8443\nadmin:\n  https-port: 9443\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("Duplicate field 'admin'");
+    }
+
+    @Test
     void missingFileIsNamed(@TempDir Path dir) {
         assertThatThrownBy(() -> loader.load(dir.resolve("nope.yml")))
                 .isInstanceOf(SettingsException.class)
