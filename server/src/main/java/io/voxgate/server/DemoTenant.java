@@ -38,7 +38,14 @@ final class DemoTenant {
         }
         String domain = settings.pki().serverNames().isEmpty() ? settings.pki().serverIps().getFirst()
                 : settings.pki().serverNames().getFirst();
-        Tenant demo = tenants.create(SLUG, "Demo", domain);
+        Tenant demo;
+        try {
+            demo = tenants.create(SLUG, "Demo", domain);
+        } catch (IllegalArgumentException | io.voxgate.config.db.ConfigStoreException e) {
+            // another node sharing this database created it first: its console showed the passwords
+            log.info("demo tenant not created here: {}", e.getMessage());
+            return;
+        }
         UserDirectory users = new UserDirectory(database);
         StringBuilder banner = new StringBuilder()
                 .append("\n  Demo tenant '").append(SLUG).append("' created, SIP domain ").append(domain)

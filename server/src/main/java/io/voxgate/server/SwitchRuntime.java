@@ -5,11 +5,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,29 +54,56 @@ public final class SwitchRuntime implements AutoCloseable {
     private AdminHttpsServer admin;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private SwitchRuntime(VoxgateSettings settings) {
+    private static final Duration STARTUP_WAIT_ON_STOP = Duration.ofMinutes(2);
+    private final CountDownLatch startupFinished = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile Thread startingThread;
+
+    public SwitchRuntime(VoxgateSettings settings) {
         this.settings = settings;
     }
 
+    /** Starts a switch; on failure everything it had started is stopped again before the exception leaves. */
     public static SwitchRuntime start(VoxgateSettings settings, Map<String, String> env, PrintStream console)
             throws Exception {
         SwitchRuntime runtime = new SwitchRuntime(settings);
+        runtime.start(env, console);
+        return runtime;
+    }
+
+    /**
+     * Starts every component in order. {@link #close()} may be called from another thread at any
+     * time (SIGTERM during start): the start then stops at the next component and close() stops
+     * what was started, so a signal during a slow first start leaves nothing running either.
+     */
+    public void start(Map<String, String> env, PrintStream console) throws Exception {
+        startingThread = Thread.currentThread();
         try {
-            runtime.startAll(env, console);
-            return runtime;
+            startAll(env, console);
         } catch (Exception | Error e) {
-            runtime.close();
+            startupFinished.countDown();
+            close();
             throw e;
+        } finally {
+            startupFinished.countDown();
         }
+    }
+
+    private synchronized <T extends AutoCloseable> T register(T component) {
+        started.push(component);
+        if (stopping) {
+            throw new IllegalStateException("start interrupted: Voxgate is stopping");
+        }
+        return component;
     }
 
     private void startAll(Map<String, String> env, PrintStream console) throws Exception {
         prepareDataDir();
         pki = PkiRuntime.openOrInit(settings, env);
-        started.push(new CrlRefresher(pki));
+        register(new CrlRefresher(pki));
 
         configStore = ConfigStore.openOwned(settings, env);
-        started.push(configStore);
+        register(configStore);
         if (settings.demo().createTenant()) {
             new DemoTenant(configStore.database()).createIfDatabaseIsEmpty(settings, console);
         }
@@ -84,10 +114,10 @@ public final class SwitchRuntime implements AutoCloseable {
             metrics.counter("voxgate.config.changes", "table", change.isResync() ? "RESYNC" : change.table()).increment();
         });
         feed.start();
-        started.push(feed);
+        register(feed);
 
         objectStore = ObjectStore.open(settings, env);
-        started.push(objectStore);
+        register(objectStore);
 
         bindJvmMetrics();
         SwitchHealth health = new SwitchHealth(List.of(
@@ -95,7 +125,7 @@ public final class SwitchRuntime implements AutoCloseable {
                 HealthCheck.of("object-store", objectStore::problem)));
         admin = AdminHttpsServer.start(settings.admin().listenAddress(), settings.admin().httpsPort(),
                 PkiRuntime.serverKeystore(settings), PkiRuntime.keystorePassword(settings, env), health, metrics);
-        started.push(admin);
+        register(admin);
 
         log.info("admin HTTPS listening on https://{}:{} (/health, /metrics)", settings.admin().listenAddress(), admin.port());
         log.info("root CA {} SHA-256 fingerprint {}", settings.pkiDir().resolve("root-ca.pem"), pki.rootCaFingerprint());
@@ -131,7 +161,7 @@ public final class SwitchRuntime implements AutoCloseable {
         new UptimeMetrics().bindTo(metrics);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(metrics);
-        started.push(gc);
+        register(gc);
     }
 
     public int adminPort() {
@@ -155,7 +185,25 @@ public final class SwitchRuntime implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        stopping = true;
+        if (Thread.currentThread() != startingThread) {
+            awaitStartupFinished();
+        }
+        stopAll();
+    }
+
+    private void awaitStartupFinished() {
+        try {
+            if (!startupFinished.await(STARTUP_WAIT_ON_STOP.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("start still running after {}; stopping what has started", STARTUP_WAIT_ON_STOP);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void stopAll() {
         while (!started.isEmpty()) {
             AutoCloseable component = started.pop();
             try {

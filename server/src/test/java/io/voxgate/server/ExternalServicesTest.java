@@ -46,7 +46,11 @@ class ExternalServicesTest {
     }
 
     private VoxgateSettings settings(String bucket) {
-        return new SettingsLoader().loadText("voxgate.yml", TestSwitch.yaml(base) + """
+        return new SettingsLoader().loadText("voxgate.yml", """
+                data-dir: %s
+                admin:
+                  listen-address: 127.0.0.1
+                  https-port: 0
                 database:
                   url: %s
                   username: %s
@@ -57,8 +61,11 @@ class ExternalServicesTest {
                   bucket: %s
                   access-key: env:TEST_S3_ACCESS
                   secret-key: env:TEST_S3_SECRET
-                """.formatted(otherDatabase.jdbcUrl(), otherDatabase.username(), otherStore.endpoint().endpoint(), bucket)
-                .replaceFirst("(?s)database:\\n  embedded:\\n    port: 0\\ns3:\\n  embedded:\\n    port: 0\\n", ""));
+                pki:
+                  server-names: [localhost]
+                  server-ips: [127.0.0.1]
+                """.formatted(base.resolve("data"), otherDatabase.jdbcUrl(), otherDatabase.username(),
+                otherStore.endpoint().endpoint(), bucket));
     }
 
     private Map<String, String> env() {

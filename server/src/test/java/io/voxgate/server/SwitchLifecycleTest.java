@@ -73,15 +73,37 @@ class SwitchLifecycleTest {
     }
 
     @Test
-    void sigtermToTheLauncherProcessLeavesNoProcessBehind() throws Exception {
-        Path config = TestSwitch.writeConfig(base);
+    void sigtermDuringTheFirstStartStopsWhatHadStartedAndLeavesNoProcessBehind() throws Exception {
         Path log = base.resolve("launcher.log");
+        Process launcher = launch(log);
+        try {
+            awaitLogLine(log, "embedded PostgreSQL 18.6.0 listening", Duration.ofSeconds(120), launcher);
+            long postgresPid = Long.parseLong(Files.readAllLines(base.resolve("data/postgres/data/postmaster.pid")).getFirst().trim());
+
+            launcher.destroy(); // SIGTERM while S3 and the admin listener are still starting
+
+            assertThat(launcher.waitFor(150, TimeUnit.SECONDS)).as("launcher exits after SIGTERM").isTrue();
+            assertThat(ProcessHandle.of(postgresPid).filter(ProcessHandle::isAlive)).as("embedded PostgreSQL").isEmpty();
+            assertThat(processesMentioning(base.toString())).isEmpty();
+        } finally {
+            launcher.destroyForcibly();
+        }
+    }
+
+    private Process launch(Path log) throws IOException {
+        Path config = TestSwitch.writeConfig(base);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 Voxgate.class.getName(), "-c", config.toString(), "run"));
-        Process launcher = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void sigtermToTheLauncherProcessLeavesNoProcessBehind() throws Exception {
+        Path log = base.resolve("launcher.log");
+        Process launcher = launch(log);
         try {
             awaitLogLine(log, "Voxgate started", Duration.ofSeconds(120), launcher);
             long postgresPid = Long.parseLong(Files.readAllLines(base.resolve("data/postgres/data/postmaster.pid")).getFirst().trim());

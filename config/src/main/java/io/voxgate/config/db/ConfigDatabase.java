@@ -42,12 +42,16 @@ public final class ConfigDatabase implements AutoCloseable {
         return new ConfigDatabase(new HikariDataSource(config), connection);
     }
 
-    /** Brings the control schema and every tenant's schema to the newest migration. */
+    /**
+     * Brings the control schema and every tenant's schema to the newest migration. A tenant left
+     * 'provisioning' by a creation that died half-way is completed here.
+     */
     public void migrate() {
         SchemaMigrations.migrateControl(dataSource);
         for (TenantSchema schema : inControl(SchemaMigrations::tenantSchemas)) {
             SchemaMigrations.migrateTenant(dataSource, schema);
         }
+        inControl(c -> Sql.update(c, "UPDATE tenants SET status = 'active', updated_at = now() WHERE status = 'provisioning'"));
     }
 
     public <T> T inControl(SqlWork<T> work) {

@@ -5,6 +5,7 @@ public record DatabaseConnection(String jdbcUrl, String username, String passwor
 
     @Override
     public String toString() {
-        return "DatabaseConnection[" + jdbcUrl + " as " + username + "]";
+        int query = jdbcUrl.indexOf('?');
+        return "DatabaseConnection[" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) + " as " + username + "]";
     }
 }

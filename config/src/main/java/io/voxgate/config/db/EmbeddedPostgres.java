@@ -98,7 +98,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     + " (lock " + root.resolve("voxgate.lock") + " is held)");
         }
         try {
-            Optional<OsUser> serverUser = OsUser.currentIsRoot() ? Optional.of(OsUser.lookup(osUserName)) : Optional.empty();
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+            Optional<OsUser> serverUser = OsUser.currentIsRoot()
+                    ? Optional.of(OsUser.lookupOrCreateSystemAccount(osUserName)) : Optional.empty();
             PostgresBinaries binaries = PostgresBinaries.unpackInto(root, POSTGRES_VERSION);
             if (serverUser.isPresent()) {
                 serverUser.get().requireCanTraverse(binaries.home());
@@ -106,7 +108,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
             EmbeddedPostgres pg = new EmbeddedPostgres(root, secretsDir, binaries, serverUser, channel, lock,
                     port == 0 ? freeLoopbackPort() : port);
-            pg.startServer();
+            try {
+                pg.startServer();
+            } catch (IOException | RuntimeException e) {
+                pg.stopServerQuietly(); // whatever step failed, no postmaster outlives the failure
+                throw e;
+            }
             return pg;
         } catch (IOException | RuntimeException e) {
             lock.release();
@@ -116,16 +123,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private void startServer() throws IOException {
-        boolean fresh = !Files.exists(dataDir.resolve("PG_VERSION"));
-        if (fresh) {
+        stopLeftOverServer();
+        // The marker is written when initdb has finished: a cluster without it never held data
+        // (initdb was cut short) and is made again rather than trusted.
+        if (!Files.exists(root.resolve(INITDB_DONE_MARKER))) {
             initCluster();
-        } else {
-            stopLeftOverServer();
         }
-        Files.createDirectories(root.resolve("log"));
-        Path logFile = root.resolve("log").resolve("postgres.log");
+        Path logDir = root.resolve("log");
+        Files.createDirectories(logDir);
+        Files.setPosixFilePermissions(logDir, PosixFilePermissions.fromString("rwx------"));
+        Path logFile = logDir.resolve("postgres.log");
         if (serverUser.isPresent()) {
-            chown(root.resolve("log"), serverUser.get());
+            chown(logDir, serverUser.get());
         }
         // pg_ctl hands -o to a shell: every value is single-quoted, and none contains a quote.
         String options = String.join(" ",
@@ -138,9 +147,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         run("pg_ctl start", asServerUser(List.of(binaries.bin("pg_ctl").toString(), "start", "-w",
                 "-t", Long.toString(START_TIMEOUT.toSeconds()), "-D", dataDir.toString(),
                 "-l", logFile.toString(), "-o", options)));
-        if (fresh) {
-            createApplicationRoleAndDatabase();
-        }
+        // Idempotent, every start: a first start that died between initdb and here is completed.
+        ensureApplicationRoleAndDatabase();
         log.info("embedded PostgreSQL {} listening on 127.0.0.1:{} (data {}{})", POSTGRES_VERSION, port, dataDir,
                 serverUser.map(u -> ", running as OS user " + u.name()).orElse(""));
     }
@@ -153,8 +161,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         // initdb reads the superuser password from a file the server's account can read; it is
         // deleted right after, the copy of record stays in the secrets directory.
         Path pwfile = root.resolve(".initdb-pw"); // outside the data dir: initdb wants it empty
+        Files.deleteIfExists(pwfile);
+        Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(pwfile, superuserPassword, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
         if (serverUser.isPresent()) {
             chown(dataDir, serverUser.get());
             chown(pwfile, serverUser.get());
@@ -166,27 +175,37 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } finally {
             Files.deleteIfExists(pwfile);
         }
+        Files.writeString(root.resolve(INITDB_DONE_MARKER), POSTGRES_VERSION);
     }
 
-    private void createApplicationRoleAndDatabase() throws IOException {
-        String appPassword = newSecret(APP_PASSWORD_FILE);
+    /**
+     * Makes sure role {@value #APP_ROLE} (not a superuser) exists with the password in the secrets
+     * directory and owns database {@value #DATABASE}. Role and database names are constants; the
+     * password reaches SQL only through format('%L') on the server.
+     */
+    private void ensureApplicationRoleAndDatabase() throws IOException {
+        String appPassword = SecretFiles.createOnce(secretsDir.resolve(APP_PASSWORD_FILE), () -> SecretFiles.randomHex(24));
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, readSecret(SUPERUSER_PASSWORD_FILE));
              Statement st = c.createStatement()) {
-            // Role and database names are constants; the password goes through format('%L') so no
-            // string is built from outside input.
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', ?, ?)")) {
-                ps.setString(1, APP_ROLE);
-                ps.setString(2, appPassword);
-                try (var rs = ps.executeQuery()) {
-                    rs.next();
-                    st.execute(rs.getString(1));
-                }
+            boolean roleExists = Sql.one(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", row -> true, APP_ROLE).isPresent();
+            String roleSql = Sql.one(c, roleExists
+                            ? "SELECT format('ALTER ROLE %I PASSWORD %L', ?::text, ?::text)"
+                            : "SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L', ?::text, ?::text)",
+                    row -> row.getString(1), APP_ROLE, appPassword).orElseThrow();
+            st.execute(roleSql);
+            if (Sql.one(c, "SELECT 1 FROM pg_database WHERE datname = ?", row -> true, DATABASE).isEmpty()) {
+                st.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_ROLE);
+                st.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
             }
-            st.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_ROLE);
-            st.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
         } catch (SQLException e) {
-            throw new IOException("cannot create the application role and database in the embedded PostgreSQL", e);
+            throw new IOException("cannot prepare the application role and database in the embedded PostgreSQL", e);
+        }
+    }
+
+    private void stopServerQuietly() {
+        if (Files.exists(dataDir.resolve("postmaster.pid"))) {
+            runIgnoringFailure(asServerUser(List.of(binaries.bin("pg_ctl").toString(), "stop", "-w", "-m", "fast",
+                    "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "-D", dataDir.toString())));
         }
     }
 
@@ -305,6 +324,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    private static final String INITDB_DONE_MARKER = "initdb-done";
     private static final String SUPERUSER_PASSWORD_FILE = "embedded-postgres-superuser.password";
     private static final String APP_PASSWORD_FILE = "embedded-postgres-voxgate.password";
 

@@ -32,6 +32,54 @@ public record OsUser(String name, int uid, int gid) {
         return new OsUser(name, idOf(name, "-u"), idOf(name, "-g"));
     }
 
+    /**
+     * The account, created as a locked system account (no home, no shell) when it does not exist,
+     * as a package's install script would. Only root gets here: it is root that must drop to it.
+     */
+    public static OsUser lookupOrCreateSystemAccount(String name) {
+        if ("root".equals(name) || !name.matches("[a-z_][a-z0-9_-]{0,31}")) {
+            throw new IllegalStateException("database.embedded.os-user '" + name + "' cannot run PostgreSQL:"
+                    + " expected an unprivileged account name");
+        }
+        if (!exists(name)) {
+            run(List.of("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+                    "--shell", "/usr/sbin/nologin", "--comment", "Voxgate embedded PostgreSQL", name),
+                    "cannot create OS user '" + name + "' for the embedded PostgreSQL; create it or set database.embedded.os-user");
+        }
+        OsUser user = lookup(name);
+        if (user.uid() == 0) {
+            throw new IllegalStateException("database.embedded.os-user '" + name + "' has uid 0: expected an unprivileged account");
+        }
+        return user;
+    }
+
+    private static boolean exists(String name) {
+        try {
+            return new ProcessBuilder(List.of("id", "-u", name)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot look up OS user '" + name + "' with id(1)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted looking up OS user '" + name + "'", e);
+        }
+    }
+
+    private static void run(List<String> command, String failure) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(failure + ": " + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(failure + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(failure + ": interrupted", e);
+        }
+    }
+
     private static int idOf(String name, String flag) {
         try {
             Process process = new ProcessBuilder(List.of("id", flag, name)).redirectErrorStream(true).start();

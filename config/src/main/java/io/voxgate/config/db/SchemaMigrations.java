@@ -44,7 +44,7 @@ public final class SchemaMigrations {
     static List<TenantSchema> tenantSchemas(Connection c) throws SQLException {
         List<TenantSchema> schemas = new ArrayList<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT slug FROM tenants WHERE status <> 'provisioning' ORDER BY slug")) {
+             ResultSet rs = st.executeQuery("SELECT slug FROM tenants ORDER BY slug")) {
             while (rs.next()) {
                 schemas.add(TenantSchema.of(rs.getString(1)));
             }

@@ -61,8 +61,11 @@ public final class ChangeFeed implements AutoCloseable {
         Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password());
         try (Statement st = c.createStatement()) {
             st.execute("LISTEN " + CHANNEL);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
         }
-        return c;
     }
 
     private void pollUntilClosed() {

@@ -59,7 +59,11 @@ public final class TenantDirectory {
             SchemaMigrations.migrateTenant(database.dataSource(), schema);
         } catch (RuntimeException e) {
             log.error("creating the schema of tenant '{}' failed; removing the half-created tenant", slug, e);
-            dropHalfCreated(id, schema);
+            try {
+                dropHalfCreated(id, schema);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         database.inControl(c -> Sql.update(c, "UPDATE tenants SET status = 'active', updated_at = now() WHERE id = ?", id));

@@ -28,8 +28,8 @@ class EmbeddedPostgresTest {
 
         String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
         String uidLine = status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
-        int nobody = OsUser.lookup("nobody").uid();
-        assertThat(uidLine.split("\\s+")).containsOnly("Uid:", Integer.toString(nobody));
+        int serverAccount = OsUser.lookup("voxgate-db").uid();
+        assertThat(uidLine.split("\\s+")).containsOnly("Uid:", Integer.toString(serverAccount));
     }
 
     @Test
@@ -58,7 +58,7 @@ class EmbeddedPostgresTest {
         EmbeddedPostgres pg = TestPostgres.server();
         Path root = pg.dataDirectory().getParent();
 
-        assertThatThrownBy(() -> EmbeddedPostgres.start(root, root.resolveSibling("secrets"), 0, "nobody"))
+        assertThatThrownBy(() -> EmbeddedPostgres.start(root, root.resolveSibling("secrets"), 0, "voxgate-db"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("another Voxgate process owns the embedded PostgreSQL");
     }
@@ -68,10 +68,10 @@ class EmbeddedPostgresTest {
         Path base = Files.createTempDirectory("voxgate-pg-restart-");
         Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         try {
-            try (EmbeddedPostgres first = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "nobody")) {
+            try (EmbeddedPostgres first = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
                 execute(first.applicationConnection(), "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
             }
-            try (EmbeddedPostgres second = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "nobody")) {
+            try (EmbeddedPostgres second = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
                 DatabaseConnection app = second.applicationConnection();
                 try (Connection c = DriverManager.getConnection(app.jdbcUrl(), app.username(), app.password());
                      Statement st = c.createStatement();
@@ -86,11 +86,39 @@ class EmbeddedPostgresTest {
     }
 
     @Test
+    void startCompletesAFirstStartThatDiedBeforeTheApplicationRoleExisted() throws Exception {
+        Path base = Files.createTempDirectory("voxgate-pg-resume-");
+        Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        try {
+            try (EmbeddedPostgres first = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
+                String superuserPassword = Files.readString(base.resolve("secrets/embedded-postgres-superuser.password")).strip();
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + first.port() + "/postgres",
+                        "postgres", superuserPassword); Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE voxgate");
+                    st.execute("DROP ROLE voxgate"); // as if the first start had died right after initdb
+                }
+            }
+            try (EmbeddedPostgres second = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
+                execute(second.applicationConnection(), "CREATE TABLE works (v int)");
+            }
+        } finally {
+            PostgresBinaries.deleteRecursively(base);
+        }
+    }
+
+    @Test
+    void rootIsNeverTheServerAccount() {
+        assertThatThrownBy(() -> OsUser.lookupOrCreateSystemAccount("root"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("database.embedded.os-user 'root'");
+    }
+
+    @Test
     void unreachableDataDirectoryFailsWithTheDirectoryAndTheConfigKey() throws Exception {
         assumeTrue(OsUser.currentIsRoot(), "the unprivileged server account only exists when running as root");
-        Path hidden = Files.createTempDirectory("voxgate-pg-hidden-"); // 0700: nobody cannot enter
+        Path hidden = Files.createTempDirectory("voxgate-pg-hidden-"); // 0700: the server's account cannot enter
         try {
-            assertThatThrownBy(() -> EmbeddedPostgres.start(hidden.resolve("pg"), hidden.resolve("secrets"), 0, "nobody"))
+            assertThatThrownBy(() -> EmbeddedPostgres.start(hidden.resolve("pg"), hidden.resolve("secrets"), 0, "voxgate-db"))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(hidden.toString())
                     .hasMessageContaining("database.embedded.os-user");

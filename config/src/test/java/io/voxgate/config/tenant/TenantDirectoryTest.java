@@ -87,6 +87,17 @@ class TenantDirectoryTest {
     }
 
     @Test
+    void tenantLeftProvisioningByACrashIsCompletedByTheNextMigration() {
+        database.inControl(c -> io.voxgate.config.db.Sql.update(c,
+                "INSERT INTO tenants (slug, name, schema_name, status) VALUES ('crashed', 'Crashed', 'tenant_crashed', 'provisioning')"));
+
+        database.migrate();
+
+        assertThat(tenants.find("crashed")).map(Tenant::status).contains("active");
+        assertThat(tablesIn("tenant_crashed")).contains("users", "sip_credentials", "devices");
+    }
+
+    @Test
     void invalidSlugIsRejectedWithWhatIsExpected() {
         assertThatThrownBy(() -> tenants.create("Acme; DROP SCHEMA x", "Acme", "acme.example"))
                 .isInstanceOf(IllegalArgumentException.class)

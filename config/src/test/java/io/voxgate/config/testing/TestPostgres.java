@@ -34,7 +34,7 @@ public final class TestPostgres {
                 root = Files.createTempDirectory("voxgate-test-pg-");
                 // The server's unprivileged account must be able to reach its directory.
                 Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-                server = EmbeddedPostgres.start(root.resolve("postgres"), root.resolve("secrets"), 0, "nobody");
+                server = EmbeddedPostgres.start(root.resolve("postgres"), root.resolve("secrets"), 0, "voxgate-db");
                 Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stop, "test-postgres-stop"));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the test PostgreSQL", e);

@@ -17,13 +17,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SwitchRuntime runtime = SwitchRuntime.start(root.settings(), root.environment(), System.out);
+        SwitchRuntime runtime = new SwitchRuntime(root.settings());
         CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before the start, so SIGTERM during a slow first start stops what has started.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("stopping Voxgate");
             runtime.close();
             stopped.countDown();
         }, "voxgate-shutdown"));
+        runtime.start(root.environment(), System.out);
         stopped.await();
         return 0;
     }

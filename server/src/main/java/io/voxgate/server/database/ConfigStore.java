@@ -44,7 +44,7 @@ public final class ConfigStore implements AutoCloseable {
         if (!db.isEmbedded()) {
             String password = resolvePassword(settings, env);
             DatabaseConnection connection = new DatabaseConnection(db.url(), db.username(), password);
-            log.info("using external PostgreSQL {}", db.url());
+            log.info("using external PostgreSQL {}", withoutQuery(db.url()));
             return connected(connection, db.poolSize(), Optional.empty());
         }
         var root = settings.dataDir().resolve("postgres");
@@ -67,7 +67,7 @@ public final class ConfigStore implements AutoCloseable {
         try {
             return settings.database().password().resolve(env).orElse("");
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("database.password: " + e.getMessage(), e);
+            throw settings.error("database.password", e.getMessage());
         }
     }
 
@@ -77,7 +77,7 @@ public final class ConfigStore implements AutoCloseable {
             database = ConfigDatabase.connect(connection, poolSize);
         } catch (RuntimeException e) {
             String key = embedded.isPresent() ? "database.embedded" : "database.url";
-            throw new IllegalStateException(key + ": cannot connect to " + connection.jdbcUrl() + " as "
+            throw new IllegalStateException(key + ": cannot connect to " + withoutQuery(connection.jdbcUrl()) + " as "
                     + connection.username() + ": " + rootMessage(e), e);
         }
         try {
@@ -87,6 +87,12 @@ public final class ConfigStore implements AutoCloseable {
             throw e;
         }
         return new ConfigStore(database, embedded);
+    }
+
+    /** URLs are logged without their query string, where driver options (and mistakes) live. */
+    static String withoutQuery(String jdbcUrl) {
+        int query = jdbcUrl.indexOf('?');
+        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
     }
 
     private static String rootMessage(Throwable e) {

@@ -2,10 +2,7 @@ package io.voxgate.server.pki;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +10,6 @@ import io.voxgate.certs.KeyAlgorithm;
 import io.voxgate.certs.SwitchPki;
 import io.voxgate.certs.WrongKeystorePasswordException;
 import io.voxgate.config.db.SecretFiles;
-import io.voxgate.server.settings.SettingsException;
 import io.voxgate.server.settings.VoxgateSettings;
 
 /**
@@ -35,16 +31,11 @@ public final class PkiRuntime {
             try {
                 return reference.resolve(env).orElseThrow().toCharArray();
             } catch (IllegalStateException e) {
-                throw new SettingsException("voxgate.yml", "pki.keystore-password", e.getMessage());
+                throw settings.error("pki.keystore-password", e.getMessage());
             }
         }
-        Path file = settings.secretsDir().resolve(GENERATED_PASSWORD_FILE);
-        if (!Files.exists(file)) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            SecretFiles.writeOwnerOnly(file, HexFormat.of().formatHex(random));
-        }
-        return Files.readString(file).strip().toCharArray();
+        return SecretFiles.createOnce(settings.secretsDir().resolve(GENERATED_PASSWORD_FILE), () -> SecretFiles.randomHex(24))
+                .toCharArray();
     }
 
     /** Opens the PKI, creating root CA, device CA and server certificate when it does not exist yet. */
@@ -66,7 +57,7 @@ public final class PkiRuntime {
             }
             return pki;
         } catch (WrongKeystorePasswordException e) {
-            throw new SettingsException("voxgate.yml", "pki.keystore-password",
+            throw settings.error("pki.keystore-password",
                     "does not open " + e.file() + " (wrong password for the existing PKI)");
         }
     }

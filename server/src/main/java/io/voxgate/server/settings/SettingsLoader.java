@@ -45,7 +45,7 @@ public final class SettingsLoader {
 
     /** Defaults only: the switch with nothing configured. */
     public VoxgateSettings defaults() {
-        return load("defaults", Optional.empty());
+        return load("built-in defaults", Optional.empty());
     }
 
     public VoxgateSettings load(Path file) {
@@ -92,7 +92,7 @@ public final class SettingsLoader {
         } catch (JsonProcessingException e) {
             throw new SettingsException(source, "(unknown)", e.getOriginalMessage());
         }
-        return validate(source, settings);
+        return validate(source, settings).withSource(source);
     }
 
     private ObjectNode readDefaults() {
@@ -149,6 +149,12 @@ public final class SettingsLoader {
                 "expected a port above media.port-min (" + s.media().portMin() + ") and at most 65535, got " + s.media().portMax());
         check.that("database.url", s.database().url().isEmpty() || s.database().url().startsWith("jdbc:postgresql://"),
                 "expected empty (embedded PostgreSQL) or a jdbc:postgresql:// URL");
+        check.that("database.url", !carriesCredentials(s.database().url()),
+                "must not carry a user or password; use database.username and database.password (env:/file: reference)");
+        check.that("database.url", s.database().url().isEmpty() || isLoopbackOnly(s.database().url())
+                        || s.database().url().matches(".*[?&]sslmode=verify-(full|ca)(&.*)?$"),
+                "a database on another host needs TLS with certificate checks: add ?sslmode=verify-full"
+                        + " (and sslrootcert=/path/to/ca.pem)");
         check.that("database.username", !s.database().username().isBlank(), "expected a role name");
         check.that("database.pool-size", s.database().poolSize() >= 1 && s.database().poolSize() <= 200,
                 "expected 1 to 200, got " + s.database().poolSize());
@@ -176,7 +182,29 @@ public final class SettingsLoader {
         }
         check.that("pki.server-names", !(s.pki().serverNames().isEmpty() && s.pki().serverIps().isEmpty()),
                 "the server certificate needs at least one name (pki.server-names) or address (pki.server-ips)");
+        check.that("pki.server-names", !s.demo().createTenant() || !s.pki().serverNames().isEmpty(),
+                "the demo tenant's SIP domain is the first server name: give one, or set demo.create-tenant: false");
         return s;
+    }
+
+    private static boolean carriesCredentials(String jdbcUrl) {
+        String afterScheme = jdbcUrl.replaceFirst("^jdbc:postgresql://", "");
+        String authority = afterScheme.split("[/?]", 2)[0];
+        return authority.contains("@") || jdbcUrl.matches("(?i).*[?&](password|user)=.*");
+    }
+
+    /** True when every host of a jdbc:postgresql:// URL is a loopback address or localhost. */
+    private static boolean isLoopbackOnly(String jdbcUrl) {
+        String authority = jdbcUrl.replaceFirst("^jdbc:postgresql://", "").split("[/?]", 2)[0];
+        for (String hostPort : authority.split(",")) {
+            String host = hostPort.startsWith("[") ? hostPort.substring(1, hostPort.indexOf(']'))
+                    : hostPort.split(":", 2)[0];
+            boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+            if (!loopback) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isHttpUri(String value) {

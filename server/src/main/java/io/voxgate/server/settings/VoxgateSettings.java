@@ -13,10 +13,21 @@ public record VoxgateSettings(
         Database database,
         S3 s3,
         Pki pki,
-        Demo demo) {
+        Demo demo,
+        String source) {
 
     public VoxgateSettings {
         dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** The same settings, remembering where they came from (a file, or "built-in defaults"). */
+    public VoxgateSettings withSource(String from) {
+        return new VoxgateSettings(dataDir, sip, provisioning, admin, media, database, s3, pki, demo, from);
+    }
+
+    /** An error about one key, attributed to where the settings came from. */
+    public SettingsException error(String key, String problem) {
+        return new SettingsException(source == null ? "voxgate.yml" : source, key, problem);
     }
 
     /** SIP listeners; a port of 0 turns that transport off. TCP and UDP are off by default. */

@@ -1,14 +1,11 @@
 package io.voxgate.server.storage;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Properties;
 
 import org.gaul.s3proxy.AuthenticationType;
@@ -48,8 +45,8 @@ public final class EmbeddedObjectStore implements AutoCloseable {
             throws Exception {
         Files.createDirectories(storeDir);
         Files.setPosixFilePermissions(storeDir, PosixFilePermissions.fromString("rwx------"));
-        String accessKey = secret(secretsDir.resolve(ACCESS_KEY_FILE), 10);
-        String secretKey = secret(secretsDir.resolve(SECRET_KEY_FILE), 20);
+        String accessKey = SecretFiles.createOnce(secretsDir.resolve(ACCESS_KEY_FILE), () -> SecretFiles.randomHex(10));
+        String secretKey = SecretFiles.createOnce(secretsDir.resolve(SECRET_KEY_FILE), () -> SecretFiles.randomHex(20));
 
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", storeDir.toString());
@@ -68,18 +65,21 @@ public final class EmbeddedObjectStore implements AutoCloseable {
                 .ignoreUnknownHeaders(true)
                 .jettyMaxThreads(16)
                 .build();
-        proxy.start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                proxy.stop();
-                context.close();
-                throw new IllegalStateException("the embedded S3 store did not start within " + START_TIMEOUT.toSeconds() + " s");
+        try {
+            proxy.start();
+            awaitStarted(proxy);
+            if (!context.getBlobStore().containerExists(bucket)) {
+                context.getBlobStore().createContainerInLocation(null, bucket);
             }
-            Thread.sleep(20);
-        }
-        if (!context.getBlobStore().containerExists(bucket)) {
-            context.getBlobStore().createContainerInLocation(null, bucket);
+        } catch (Exception | Error e) {
+            // a store that failed to start keeps neither its port nor its threads
+            try {
+                proxy.stop();
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            }
+            context.close();
+            throw e;
         }
         ObjectStoreEndpoint endpoint = new ObjectStoreEndpoint(URI.create("http://" + host + ":" + proxy.getPort()),
                 region, bucket, accessKey, secretKey);
@@ -87,15 +87,14 @@ public final class EmbeddedObjectStore implements AutoCloseable {
         return new EmbeddedObjectStore(proxy, context, endpoint);
     }
 
-    private static String secret(Path file, int bytes) throws IOException {
-        if (Files.exists(file)) {
-            return Files.readString(file).strip();
+    private static void awaitStarted(S3Proxy proxy) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the embedded S3 store did not start within " + START_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(20);
         }
-        byte[] random = new byte[bytes];
-        new SecureRandom().nextBytes(random);
-        String value = HexFormat.of().formatHex(random);
-        SecretFiles.writeOwnerOnly(file, value);
-        return value;
     }
 
     public ObjectStoreEndpoint endpoint() {

@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.voxgate.server.settings.SettingsException;
 import io.voxgate.server.settings.VoxgateSettings;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,24 +39,25 @@ public final class ObjectStore implements AutoCloseable {
             return new ObjectStore(ObjectStoreClients.client(store.endpoint()), store.endpoint(), Optional.of(store));
         }
         ObjectStoreEndpoint endpoint = new ObjectStoreEndpoint(URI.create(s3.endpoint()), s3.region(), s3.bucket(),
-                resolve("s3.access-key", s3.accessKey(), env), resolve("s3.secret-key", s3.secretKey(), env));
+                resolve(settings, "s3.access-key", s3.accessKey(), env), resolve(settings, "s3.secret-key", s3.secretKey(), env));
         S3Client client = ObjectStoreClients.client(endpoint);
         try {
             client.headBucket(HeadBucketRequest.builder().bucket(s3.bucket()).build());
         } catch (SdkException e) {
             client.close();
-            throw new SettingsException("voxgate.yml", "s3.bucket", "bucket '" + s3.bucket() + "' at " + s3.endpoint()
+            throw settings.error("s3.bucket", "bucket '" + s3.bucket() + "' at " + s3.endpoint()
                     + " is not reachable with the configured keys: " + e.getMessage());
         }
         log.info("using S3 store {} bucket {}", s3.endpoint(), s3.bucket());
         return new ObjectStore(client, endpoint, Optional.empty());
     }
 
-    private static String resolve(String key, io.voxgate.server.settings.SecretReference ref, Map<String, String> env) {
+    private static String resolve(VoxgateSettings settings, String key, io.voxgate.server.settings.SecretReference ref,
+                                  Map<String, String> env) {
         try {
             return ref.resolve(env).orElseThrow();
         } catch (IllegalStateException e) {
-            throw new SettingsException("voxgate.yml", key, e.getMessage());
+            throw settings.error(key, e.getMessage());
         }
     }
 

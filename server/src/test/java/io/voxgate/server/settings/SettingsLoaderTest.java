@@ -177,6 +177,53 @@ class SettingsLoaderTest {
         Path file = dir.resolve("voxgate.yml");
         Files.writeString(file, "# nothing configured\n");
 
-        assertThat(loader.load(file)).isEqualTo(loader.defaults());
+        assertThat(loader.load(file).withSource(null)).isEqualTo(loader.defaults().withSource(null));
+    }
+
+    @Test
+    void errorsNameTheFileTheSettingsCameFrom(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("site.yml");
+        Files.writeString(file, "admin:\n  https-port: -1\n");
+
+        assertThatThrownBy(() -> loader.load(file)).hasMessageStartingWith(file + ": admin.https-port");
+        assertThat(loader.defaults().error("pki.keystore-password", "x").getMessage())
+                .isEqualTo("built-in defaults: pki.keystore-password: x");
+    }
+
+    @Test
+    void databaseUrlCarryingAPasswordIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml",
+                "database:\n  url: jdbc:postgresql://127.0.0.1/voxgate?user=v&password=hunter2\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("database.url: must not carry a user or password")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void remoteDatabaseWithoutVerifiedTlsIsRefused() {
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml", "database:\n  url: jdbc:postgresql://db.internal/voxgate\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("database.url")
+                .hasMessageContaining("sslmode=verify-full");
+    }
+
+    @Test
+    void remoteDatabaseWithVerifiedTlsAndLocalDatabaseWithoutAreAccepted() {
+        assertThat(loader.loadText("voxgate.yml",
+                "database:\n  url: jdbc:postgresql://db.internal:5432/voxgate?sslmode=verify-full\n").database().url())
+                .endsWith("verify-full");
+        assertThat(loader.loadText("voxgate.yml", "database:\n  url: jdbc:postgresql://localhost:5432/voxgate\n")
+                .database().isEmbedded()).isFalse();
+    }
+
+    @Test
+    void demoTenantNeedsAServerNameForItsSipDomain() {
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml", "pki:\n  server-names: []\n  server-ips: [\"::1\"]\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("pki.server-names")
+                .hasMessageContaining("demo.create-tenant: false");
+        assertThat(loader.loadText("voxgate.yml",
+                "pki:\n  server-names: []\n  server-ips: [\"::1\"]\ndemo:\n  create-tenant: false\n").pki().serverIps())
+                .containsExactly("::1");
     }
 }
