@@ -45,4 +45,9 @@ record PkiLayout(Path directory) {
     Path deviceCaCrl() {
         return directory.resolve("device-ca.crl");
     }
+
+    /** Locked for the length of every change; empty, and never deleted (see {@link PkiDirectoryLock}). */
+    Path lockFile() {
+        return directory.resolve(".pki.lock");
+    }
 }

@@ -1,9 +1,14 @@
 package io.voxgate.certs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CRLReason;
@@ -28,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * device private keys are not stored at all. The CRL is valid for {@link #CRL_VALIDITY}: call
  * {@link #regenerateCrl()} well within that, e.g. daily.
  *
- * <p>Methods are synchronised on this object so issuance, revocation and CRL numbering never
- * interleave. One process at a time may use a directory.
+ * <p>The running switch and {@code voxgate certs} commands in other processes may share a directory.
+ * Methods are synchronised on this object, and every change also holds the directory's
+ * {@link PkiDirectoryLock} (always taken second) and re-reads from disk what it builds on, so
+ * issuance, revocation and CRL numbering never interleave, even between processes.
  */
 public final class SwitchPki {
     public static final Duration CRL_VALIDITY = CrlIssuer.VALIDITY;
@@ -51,6 +58,8 @@ public final class SwitchPki {
     private Credential deviceCa;
     private Credential server;
     private X509CRL crl;
+    // Guarded by this: the version of device-ca.crl last compared with crl; null before the first look.
+    private StoredCrlVersion storedCrlSeen;
 
     private SwitchPki(Path directory, char[] keystorePassword, Clock clock) {
         this.layout = new PkiLayout(directory);
@@ -92,39 +101,48 @@ public final class SwitchPki {
      * @throws IllegalStateException if the PKI already exists: replacing a root CA strands every phone
      */
     public synchronized void init(KeyAlgorithm algorithm, String organisation, List<String> dnsNames, List<InetAddress> ipAddresses) {
-        if (isInitialised()) {
+        if (!initIfAbsent(algorithm, organisation, dnsNames, ipAddresses)) {
             throw new IllegalStateException("the PKI in " + layout.directory() + " is already initialised ("
                     + layout.rootCaKeystore() + " exists); refusing to replace the root CA the phones trust");
         }
+    }
+
+    /**
+     * {@link #init} unless the PKI already exists; returns whether it created one. If another
+     * process created it since this one was opened, that PKI is loaded instead.
+     */
+    public synchronized boolean initIfAbsent(KeyAlgorithm algorithm, String organisation, List<String> dnsNames, List<InetAddress> ipAddresses) {
+        if (isInitialised()) {
+            return false;
+        }
+        // Keys are generated before locking: RSA key generation can take a while.
         Credential newRootCa = certificateIssuer.rootCa(algorithm, organisation);
         Credential newDeviceCa = certificateIssuer.deviceCa(newRootCa, algorithm);
         Credential newServer = certificateIssuer.server(newRootCa, algorithm, List.copyOf(dnsNames), List.copyOf(ipAddresses));
 
         AtomicFileWriter.createDirectories(layout.directory());
-        AtomicFileWriter.createDirectories(layout.devicesDirectory());
-        Pkcs12Files.write(layout.deviceCaKeystore(), DEVICE_CA_ALIAS, newDeviceCa, keystorePassword);
-        PemFiles.writeCertificates(layout.deviceCaPem(), List.of(newDeviceCa.certificate()));
-        storeServer(newServer);
-        revocationFile.write(List.of());
-        X509CRL firstCrl = publishCrl(newDeviceCa, List.of());
-        PemFiles.writeCertificates(layout.rootCaPem(), List.of(newRootCa.certificate()));
-        // Written last: its presence is what "initialised" means, so a crash part-way leaves a
-        // directory that init simply redoes.
-        Pkcs12Files.write(layout.rootCaKeystore(), ROOT_CA_ALIAS, newRootCa, keystorePassword);
-        rootCa = newRootCa;
-        deviceCa = newDeviceCa;
-        server = newServer;
-        crl = firstCrl;
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            if (Files.exists(layout.rootCaKeystore())) {
+                load();
+                return false;
+            }
+            AtomicFileWriter.createDirectories(layout.devicesDirectory());
+            Pkcs12Files.write(layout.deviceCaKeystore(), DEVICE_CA_ALIAS, newDeviceCa, keystorePassword);
+            PemFiles.writeCertificates(layout.deviceCaPem(), List.of(newDeviceCa.certificate()));
+            storeServer(newServer);
+            revocationFile.write(List.of());
+            X509CRL firstCrl = publishCrl(newDeviceCa, List.of());
+            PemFiles.writeCertificates(layout.rootCaPem(), List.of(newRootCa.certificate()));
+            // Written last: its presence is what "initialised" means, so a crash part-way leaves a
+            // directory that init simply redoes.
+            Pkcs12Files.write(layout.rootCaKeystore(), ROOT_CA_ALIAS, newRootCa, keystorePassword);
+            rootCa = newRootCa;
+            deviceCa = newDeviceCa;
+            server = newServer;
+            crl = firstCrl;
+        }
         log.info("Created the PKI in {} ({}); root CA SHA-256 fingerprint {}",
                 layout.directory(), algorithm.configName(), rootCaFingerprint());
-    }
-
-    /** {@link #init} unless the PKI already exists; returns whether it created one. */
-    public synchronized boolean initIfAbsent(KeyAlgorithm algorithm, String organisation, List<String> dnsNames, List<InetAddress> ipAddresses) {
-        if (isInitialised()) {
-            return false;
-        }
-        init(algorithm, organisation, dnsNames, ipAddresses);
         return true;
     }
 
@@ -133,8 +151,10 @@ public final class SwitchPki {
         requireInitialised();
         KeyAlgorithm algorithm = KeyAlgorithm.of(rootCa.certificate().getPublicKey());
         Credential newServer = certificateIssuer.server(rootCa, algorithm, List.copyOf(dnsNames), List.copyOf(ipAddresses));
-        storeServer(newServer);
-        server = newServer;
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            storeServer(newServer);
+            server = newServer;
+        }
         log.info("Issued server certificate serial {} for {} {}", hex(newServer.certificate().getSerialNumber()), dnsNames, ipAddresses);
         return newServer;
     }
@@ -146,10 +166,12 @@ public final class SwitchPki {
     public synchronized IssuedDevice issueDevice(MacAddress mac, KeyAlgorithm algorithm) {
         requireInitialised();
         IssuedDevice issued = certificateIssuer.device(deviceCa, mac, algorithm);
-        deviceCertificate(mac).ifPresent(previous -> log.info(
-                "Device {} had certificate serial {}; it stays valid unless revoked", mac, hex(previous.getSerialNumber())));
-        AtomicFileWriter.createDirectories(layout.devicesDirectory());
-        PemFiles.writeCertificates(layout.deviceCertificatePem(mac), List.of(issued.certificate()));
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            deviceCertificate(mac).ifPresent(previous -> log.info(
+                    "Device {} had certificate serial {}; it stays valid unless revoked", mac, hex(previous.getSerialNumber())));
+            AtomicFileWriter.createDirectories(layout.devicesDirectory());
+            PemFiles.writeCertificates(layout.deviceCertificatePem(mac), List.of(issued.certificate()));
+        }
         log.info("Issued device certificate serial {} for {}", hex(issued.certificate().getSerialNumber()), mac);
         return issued;
     }
@@ -171,9 +193,13 @@ public final class SwitchPki {
      * @throws IllegalArgumentException if no certificate was issued to the MAC
      */
     public synchronized Revocation revoke(MacAddress mac, CRLReason reason) {
-        X509Certificate certificate = deviceCertificate(mac).orElseThrow(() -> new IllegalArgumentException(
-                "no device certificate for MAC " + mac + " in " + layout.devicesDirectory()));
-        return revoke(certificate.getSerialNumber(), reason);
+        requireInitialised();
+        // Locked around the lookup too, so the certificate revoked is the one issued last.
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            X509Certificate certificate = deviceCertificate(mac).orElseThrow(() -> new IllegalArgumentException(
+                    "no device certificate for MAC " + mac + " in " + layout.devicesDirectory()));
+            return revoke(certificate.getSerialNumber(), reason);
+        }
     }
 
     /**
@@ -182,17 +208,20 @@ public final class SwitchPki {
      */
     public synchronized Revocation revoke(BigInteger serial, CRLReason reason) {
         requireInitialised();
-        List<Revocation> revocations = new ArrayList<>(revocationFile.read());
-        Optional<Revocation> earlier = revocations.stream().filter(r -> r.serial().equals(serial)).findFirst();
-        if (earlier.isPresent()) {
-            return earlier.get();
+        Revocation revocation;
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            List<Revocation> revocations = new ArrayList<>(revocationFile.read());
+            Optional<Revocation> earlier = revocations.stream().filter(r -> r.serial().equals(serial)).findFirst();
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            // Backdated like the CRL's thisUpdate, so no entry postdates the list that announces it.
+            Instant revokedAt = clock.instant().minus(CertificateIssuer.CLOCK_SKEW_ALLOWANCE).truncatedTo(ChronoUnit.SECONDS);
+            revocation = new Revocation(serial, revokedAt, reason);
+            revocations.add(revocation);
+            revocationFile.write(revocations);
+            crl = publishCrl(deviceCa, revocations);
         }
-        // Backdated like the CRL's thisUpdate, so no entry postdates the list that announces it.
-        Instant revokedAt = clock.instant().minus(CertificateIssuer.CLOCK_SKEW_ALLOWANCE).truncatedTo(ChronoUnit.SECONDS);
-        Revocation revocation = new Revocation(serial, revokedAt, reason);
-        revocations.add(revocation);
-        revocationFile.write(revocations);
-        crl = publishCrl(deviceCa, revocations);
         log.info("Revoked device certificate serial {} ({})", hex(serial), reason);
         return revocation;
     }
@@ -202,17 +231,34 @@ public final class SwitchPki {
         return revocationFile.read();
     }
 
-    /** The device CA's latest CRL, as also stored PEM-encoded in {@code device-ca.crl}. */
+    /**
+     * The device CA's latest CRL, as also stored PEM-encoded in {@code device-ca.crl}. A newer one
+     * that another process published (say {@code voxgate certs revoke}) is picked up here at the
+     * cost of a stat per call; the file is re-read only when it has been replaced.
+     */
     public synchronized X509CRL currentCrl() {
         requireInitialised();
+        StoredCrlVersion stored = StoredCrlVersion.of(layout.deviceCaCrl());
+        if (stored != null && !stored.equals(storedCrlSeen)) {
+            X509CRL onDisk = PemFiles.readCrl(layout.deviceCaCrl());
+            if (CrlIssuer.crlNumberOf(onDisk).compareTo(CrlIssuer.crlNumberOf(crl)) > 0) {
+                crl = onDisk;
+            }
+            storedCrlSeen = stored;
+        }
         return crl;
     }
 
-    /** Signs a fresh CRL with a new number and {@link #CRL_VALIDITY} to run. */
+    /**
+     * Signs a fresh CRL with a new number and {@link #CRL_VALIDITY} to run. It lists every
+     * revocation on disk, including those other processes made.
+     */
     public synchronized X509CRL regenerateCrl() {
         requireInitialised();
-        crl = publishCrl(deviceCa, revocationFile.read());
-        return crl;
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            crl = publishCrl(deviceCa, revocationFile.read());
+            return crl;
+        }
     }
 
     public synchronized X509Certificate rootCaCertificate() {
@@ -258,8 +304,13 @@ public final class SwitchPki {
         Credential loadedServer = Pkcs12Files.read(layout.serverKeystore(), keystorePassword);
         requireIssuedBy(loadedDeviceCa, loadedRootCa, layout.deviceCaKeystore());
         requireIssuedBy(loadedServer, loadedRootCa, layout.serverKeystore());
-        crl = Files.exists(layout.deviceCaCrl()) ? PemFiles.readCrl(layout.deviceCaCrl())
-                : publishCrl(loadedDeviceCa, revocationFile.read());
+        if (Files.exists(layout.deviceCaCrl())) {
+            crl = PemFiles.readCrl(layout.deviceCaCrl());
+        } else {
+            try (var _ = PkiDirectoryLock.acquire(layout)) {
+                crl = publishCrl(loadedDeviceCa, revocationFile.read());
+            }
+        }
         rootCa = loadedRootCa;
         deviceCa = loadedDeviceCa;
         server = loadedServer;
@@ -280,17 +331,24 @@ public final class SwitchPki {
         PemFiles.writeCertificates(layout.serverChainPem(), newServer.chain());
     }
 
+    /** Called with the directory locked. */
     private X509CRL publishCrl(Credential issuer, List<Revocation> revocations) {
         X509CRL next = crlIssuer.issue(issuer, revocations, nextCrlNumber());
         PemFiles.writeCrl(layout.deviceCaCrl(), next);
         return next;
     }
 
-    /** One more than the last published CRL, even one left by an init that crashed part-way. */
+    /**
+     * One more than the newer of the CRL in memory and the stored one, which another process may
+     * have published since, or an init that crashed part-way left behind: RFC 5280 §5.2.3 wants
+     * CRL numbers to keep increasing.
+     */
     private BigInteger nextCrlNumber() {
-        X509CRL previous = crl != null ? crl
-                : Files.exists(layout.deviceCaCrl()) ? PemFiles.readCrl(layout.deviceCaCrl()) : null;
-        return previous == null ? BigInteger.ONE : CrlIssuer.crlNumberOf(previous).add(BigInteger.ONE);
+        BigInteger newest = crl == null ? BigInteger.ZERO : CrlIssuer.crlNumberOf(crl);
+        if (Files.exists(layout.deviceCaCrl())) {
+            newest = newest.max(CrlIssuer.crlNumberOf(PemFiles.readCrl(layout.deviceCaCrl())));
+        }
+        return newest.add(BigInteger.ONE);
     }
 
     private void requireInitialised() {
@@ -301,5 +359,23 @@ public final class SwitchPki {
 
     private static String hex(BigInteger serial) {
         return serial.toString(16);
+    }
+
+    /**
+     * Tells one stored CRL file from the next without reading it. Every write renames a new file
+     * into place, so the file key (inode) changes even when two writes share a timestamp tick.
+     */
+    private record StoredCrlVersion(FileTime lastModified, Object fileKey) {
+        /** Null if there is no stored CRL. */
+        static StoredCrlVersion of(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                return new StoredCrlVersion(attributes.lastModifiedTime(), attributes.fileKey());
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the attributes of " + file, e);
+            }
+        }
     }
 }
