@@ -64,6 +64,18 @@ class SwitchBootTest {
     }
 
     @Test
+    void curlVerifiesTheAdminListenerAgainstTheGeneratedRootCa() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(),
+                "curl is not installed (.ci/run installs it): skipping the check with a client we did not write");
+        Process curl = new ProcessBuilder("curl", "-sS", "--fail", "--cacert", base.resolve("data/pki/root-ca.pem").toString(),
+                "--tlsv1.2", adminUri("/health").toString()).redirectErrorStream(true).start();
+        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(curl.waitFor()).as(output).isZero();
+        assertThat(output).contains("\"status\":\"UP\"");
+    }
+
+    @Test
     void metricsArePrometheusText() throws Exception {
         HttpResponse<String> response = get("/metrics", trustingRootCa());
 

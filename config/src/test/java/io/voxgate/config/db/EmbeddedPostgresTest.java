@@ -64,46 +64,47 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void restartKeepsTheDataAndTheCredentials() throws Exception {
-        Path base = Files.createTempDirectory("voxgate-pg-restart-");
-        Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        try {
-            try (EmbeddedPostgres first = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
-                execute(first.applicationConnection(), "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+    void restartKeepsTheDataAndTheCredentials(@org.junit.jupiter.api.io.TempDir Path scratch) throws Exception {
+        Path base = reachableBy(scratch);
+        try (EmbeddedPostgres first = startIn(base)) {
+            execute(first.applicationConnection(), "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
+        }
+        try (EmbeddedPostgres second = startIn(base)) {
+            DatabaseConnection app = second.applicationConnection();
+            try (Connection c = DriverManager.getConnection(app.jdbcUrl(), app.username(), app.password());
+                 Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT v FROM kept")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("still here");
             }
-            try (EmbeddedPostgres second = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
-                DatabaseConnection app = second.applicationConnection();
-                try (Connection c = DriverManager.getConnection(app.jdbcUrl(), app.username(), app.password());
-                     Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT v FROM kept")) {
-                    rs.next();
-                    assertThat(rs.getString(1)).isEqualTo("still here");
-                }
-            }
-        } finally {
-            PostgresBinaries.deleteRecursively(base);
         }
     }
 
     @Test
-    void startCompletesAFirstStartThatDiedBeforeTheApplicationRoleExisted() throws Exception {
-        Path base = Files.createTempDirectory("voxgate-pg-resume-");
-        Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        try {
-            try (EmbeddedPostgres first = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
-                String superuserPassword = Files.readString(base.resolve("secrets/embedded-postgres-superuser.password")).strip();
-                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + first.port() + "/postgres",
-                        "postgres", superuserPassword); Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE voxgate");
-                    st.execute("DROP ROLE voxgate"); // as if the first start had died right after initdb
-                }
+    void startCompletesAFirstStartThatDiedBeforeTheApplicationRoleExisted(@org.junit.jupiter.api.io.TempDir Path scratch)
+            throws Exception {
+        Path base = reachableBy(scratch);
+        try (EmbeddedPostgres first = startIn(base)) {
+            String superuserPassword = Files.readString(base.resolve("secrets/embedded-postgres-superuser.password")).strip();
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + first.port() + "/postgres",
+                    "postgres", superuserPassword); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE voxgate");
+                st.execute("DROP ROLE voxgate"); // as if the first start had died right after initdb
             }
-            try (EmbeddedPostgres second = EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db")) {
-                execute(second.applicationConnection(), "CREATE TABLE works (v int)");
-            }
-        } finally {
-            PostgresBinaries.deleteRecursively(base);
         }
+        try (EmbeddedPostgres second = startIn(base)) {
+            execute(second.applicationConnection(), "CREATE TABLE works (v int)");
+        }
+    }
+
+    /** JUnit's temp dir is 0700; the server's unprivileged account must be able to traverse it. */
+    private static Path reachableBy(Path scratch) throws IOException {
+        Files.setPosixFilePermissions(scratch, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        return scratch;
+    }
+
+    private static EmbeddedPostgres startIn(Path base) throws IOException {
+        return EmbeddedPostgres.start(base.resolve("pg"), base.resolve("secrets"), 0, "voxgate-db");
     }
 
     @Test
