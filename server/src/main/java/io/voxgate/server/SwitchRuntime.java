@@ -2,6 +2,8 @@ package io.voxgate.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.PreparedStatement;
@@ -36,6 +38,7 @@ import io.voxgate.server.pki.PkiRuntime;
 import io.voxgate.server.settings.VoxgateSettings;
 import io.voxgate.server.storage.EmbeddedObjectStore;
 import io.voxgate.server.storage.ObjectStore;
+import io.voxgate.sip.transport.SipTlsServer;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -52,6 +55,7 @@ public final class SwitchRuntime implements AutoCloseable {
     private ConfigStore configStore;
     private ObjectStore objectStore;
     private AdminHttpsServer admin;
+    private SipTlsServer sipListener;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private static final Duration STARTUP_WAIT_ON_STOP = Duration.ofMinutes(2);
@@ -108,6 +112,8 @@ public final class SwitchRuntime implements AutoCloseable {
             new DemoTenant(configStore.database()).createIfDatabaseIsEmpty(settings, console);
         }
         ChangeFeed feed = new ChangeFeed(configStore.database().connectionSettings());
+        SipStack sip = register(new SipStack(configStore.database(), metrics));
+        feed.subscribe(sip::onConfigChange);
         // The caches of later modules subscribe here; the counter makes the feed observable meanwhile.
         feed.subscribe(change -> {
             log.debug("configuration change {}", change);
@@ -119,6 +125,10 @@ public final class SwitchRuntime implements AutoCloseable {
         objectStore = ObjectStore.open(settings, env);
         register(objectStore);
 
+        // registered after the stack, so on shutdown the listener closes before the binding writer
+        sipListener = register(sip.listen(new InetSocketAddress(InetAddress.ofLiteral(settings.sip().listenAddress()),
+                settings.sip().tlsPort()), pki.serverCredential()));
+
         bindJvmMetrics();
         SwitchHealth health = new SwitchHealth(List.of(
                 HealthCheck.of("database", this::databaseProblem),
@@ -127,6 +137,7 @@ public final class SwitchRuntime implements AutoCloseable {
                 PkiRuntime.serverKeystore(settings), PkiRuntime.keystorePassword(settings, env), health, metrics);
         register(admin);
 
+        log.info("SIP over TLS listening on {}", sipListener.address());
         log.info("admin HTTPS listening on https://{}:{} (/health, /metrics)", settings.admin().listenAddress(), admin.port());
         log.info("root CA {} SHA-256 fingerprint {}", settings.pkiDir().resolve("root-ca.pem"), pki.rootCaFingerprint());
         log.info("Voxgate started");
@@ -162,6 +173,10 @@ public final class SwitchRuntime implements AutoCloseable {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(metrics);
         register(gc);
+    }
+
+    public int sipTlsPort() {
+        return sipListener.address().getPort();
     }
 
     public int adminPort() {

@@ -48,6 +48,9 @@ class ExternalServicesTest {
     private VoxgateSettings settings(String bucket) {
         return new SettingsLoader().loadText("voxgate.yml", """
                 data-dir: %s
+                sip:
+                  listen-address: 127.0.0.1
+                  tls-port: 0
                 admin:
                   listen-address: 127.0.0.1
                   https-port: 0

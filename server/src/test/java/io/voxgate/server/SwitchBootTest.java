@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,15 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,6 +137,23 @@ class SwitchBootTest {
     }
 
     @Test
+    void demoPhoneRegistersOverTlsWithThePrintedPassword() throws Exception {
+        String password = console.lines().filter(l -> l.contains("sip:1001@")).findFirst().orElseThrow()
+                .replaceAll(".*password ", "").strip();
+        try (io.voxgate.sip.TestSipClient phone = new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(),
+                base.resolve("data/pki/root-ca.pem"))) {
+            String contact = "Contact: " + phone.localContact("1001") + "\r\nExpires: 600\r\n";
+            var challenge = phone.send(phone.register("1001", "localhost", contact));
+            var ok = phone.send(phone.register("1001", "localhost", io.voxgate.sip.TestSipClient.authorization(
+                    challenge.all("WWW-Authenticate").getFirst(), "REGISTER", "sip:localhost", "1001", password, 1) + contact));
+
+            assertThat(challenge.status()).isEqualTo(401);
+            assertThat(ok.status()).isEqualTo(200);
+        }
+        assertThat(get("/metrics", trustingRootCa()).body()).contains("voxgate_sip_registrations_total");
+    }
+
+    @Test
     void pkiIsCreatedWithPrivateKeysOwnerOnly() throws Exception {
         Path pki = base.resolve("data/pki");
 
@@ -160,18 +172,7 @@ class SwitchBootTest {
         return URI.create("https://localhost:" + runtime.adminPort() + path);
     }
 
-    static SSLContext trustingRootCa() throws Exception {
-        X509Certificate root;
-        try (InputStream in = Files.newInputStream(base.resolve("data/pki/root-ca.pem"))) {
-            root = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("voxgate-root", root);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return ssl;
+    static SSLContext trustingRootCa() {
+        return io.voxgate.certs.TlsPolicy.clientTrusting(base.resolve("data/pki/root-ca.pem"));
     }
 }

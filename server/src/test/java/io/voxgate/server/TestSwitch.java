@@ -25,6 +25,9 @@ final class TestSwitch {
     static String yaml(Path base) {
         return """
                 data-dir: %s
+                sip:
+                  listen-address: 127.0.0.1
+                  tls-port: 0
                 admin:
                   listen-address: 127.0.0.1
                   https-port: 0

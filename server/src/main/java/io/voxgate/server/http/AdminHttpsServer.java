@@ -3,10 +3,10 @@ package io.voxgate.server.http;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.voxgate.certs.TlsPolicy;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
@@ -15,13 +15,6 @@ import io.micronaut.runtime.server.EmbeddedServer;
  * TLS 1.2/1.3 with AEAD suites only, using the switch's server certificate.
  */
 public final class AdminHttpsServer implements AutoCloseable {
-
-    static final List<String> AEAD_CIPHER_SUITES = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private final ApplicationContext context;
     private final EmbeddedServer server;
@@ -44,8 +37,8 @@ public final class AdminHttpsServer implements AutoCloseable {
         properties.put("micronaut.server.ssl.key-store.path", "file:" + keystore.toAbsolutePath());
         properties.put("micronaut.server.ssl.key-store.type", "PKCS12");
         properties.put("micronaut.server.ssl.key-store.password", new String(keystorePassword));
-        properties.put("micronaut.server.ssl.protocols", List.of("TLSv1.3", "TLSv1.2"));
-        properties.put("micronaut.server.ssl.ciphers", AEAD_CIPHER_SUITES);
+        properties.put("micronaut.server.ssl.protocols", TlsPolicy.PROTOCOLS);
+        properties.put("micronaut.server.ssl.ciphers", TlsPolicy.AEAD_CIPHER_SUITES);
         properties.put("micronaut.server.max-request-size", 1024 * 1024);
         ApplicationContext context = ApplicationContext.builder()
                 .deduceEnvironment(false)

@@ -135,9 +135,9 @@ public final class SettingsLoader {
     private VoxgateSettings validate(String source, VoxgateSettings s) {
         Checks check = new Checks(source);
         check.ipLiteral("sip.listen-address", s.sip().listenAddress());
-        check.port("sip.tls-port", s.sip().tlsPort(), false);
-        check.port("sip.tcp-port", s.sip().tcpPort(), true);
-        check.port("sip.udp-port", s.sip().udpPort(), true);
+        check.port("sip.tls-port", s.sip().tlsPort(), true);
+        check.that("sip.tcp-port", s.sip().tcpPort() == 0, "expected 0: SIP over plain TCP is not available yet (TLS only)");
+        check.that("sip.udp-port", s.sip().udpPort() == 0, "expected 0: SIP over UDP is not available yet (TLS only)");
         check.ipLiteral("provisioning.listen-address", s.provisioning().listenAddress());
         check.port("provisioning.https-port", s.provisioning().httpsPort(), true);
         check.ipLiteral("admin.listen-address", s.admin().listenAddress());

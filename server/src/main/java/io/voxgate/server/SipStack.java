@@ -1,0 +1,83 @@
+package io.voxgate.server;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.net.ssl.SSLException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.voxgate.certs.Credential;
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.feed.ConfigChange;
+import io.voxgate.sip.SipSwitch;
+import io.voxgate.sip.auth.DigestAuthenticator;
+import io.voxgate.sip.auth.NonceService;
+import io.voxgate.sip.location.BindingStore;
+import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.registrar.Registrar;
+import io.voxgate.sip.registrar.SipAccounts;
+import io.voxgate.sip.transport.FlowRegistry;
+import io.voxgate.sip.transport.SipStreamLimits;
+import io.voxgate.sip.transport.SipTlsServer;
+
+/** Wires sip-core's layers (transport, registrar, location, accounts) the way the switch runs them. */
+final class SipStack implements AutoCloseable {
+
+    private static final Duration NONCE_LIFETIME = Duration.ofMinutes(5);
+
+    private final ExecutorService accountLoader = Executors.newVirtualThreadPerTaskExecutor();
+    private final SipAccounts accounts;
+    private final BindingStore bindings;
+    private final LocationService location;
+    private final FlowRegistry flows;
+    private final SipSwitch sipSwitch;
+    private final MeterRegistry metrics;
+
+    SipStack(ConfigDatabase database, MeterRegistry metrics) {
+        this.metrics = metrics;
+        String nodeId = nodeId();
+        this.flows = new FlowRegistry(nodeId);
+        this.accounts = new SipAccounts(database, accountLoader);
+        this.bindings = new BindingStore(database, nodeId);
+        this.location = new LocationService(bindings, Clock.systemUTC());
+        Registrar registrar = new Registrar(accounts, new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME)),
+                location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics);
+        this.sipSwitch = new SipSwitch(registrar, location, metrics);
+    }
+
+    SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {
+        return SipTlsServer.start(address, serverCredential, sipSwitch, flows, SipStreamLimits.DEFAULT,
+                SipTlsServer.Timeouts.DEFAULT, metrics);
+    }
+
+    void onConfigChange(ConfigChange change) {
+        accounts.onConfigChange(change);
+    }
+
+    LocationService location() {
+        return location;
+    }
+
+    /** Names this process in stored bindings: a flow id means something only on the node that holds the connection. */
+    private static String nodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "node";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    @Override
+    public void close() {
+        bindings.close();
+        accountLoader.close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.voxgate.sip.auth;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Optional;
+
+import gov.nist.javax.sip.header.AuthenticationHeader;
+import gov.nist.javax.sip.header.ProxyAuthenticate;
+import gov.nist.javax.sip.header.WWWAuthenticate;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.voxgate.config.user.DigestHashes;
+
+/**
+ * SIP digest authentication (RFC 3261 §22, RFC 7616 qop=auth, RFC 8760 SHA-256). Challenges offer
+ * SHA-256 first, then MD5. An unknown user is answered exactly like a known one with a wrong
+ * password (same challenge, same rejection, a hash computed either way), so extensions cannot be
+ * enumerated.
+ */
+public final class DigestAuthenticator {
+
+    public sealed interface Outcome {
+        record Authenticated(String username) implements Outcome {
+        }
+
+        /** Ask (again) for credentials; {@code stale} when only the nonce was too old (RFC 7616 §3.3). */
+        record Challenge(boolean stale) implements Outcome {
+        }
+
+        record Rejected(String reason) implements Outcome {
+        }
+    }
+
+    private static final DigestHashes UNKNOWN_USER = DigestHashes.of("unknown", "unknown", "unknown-" + System.nanoTime());
+
+    private final NonceService nonces;
+
+    public DigestAuthenticator(NonceService nonces) {
+        this.nonces = nonces;
+    }
+
+    /**
+     * Checks the credentials a request carries.
+     *
+     * @param header     the request's Authorization (or Proxy-Authorization) header for this realm, if any
+     * @param credential the stored hashes of the user the header names; empty when there is no such user
+     */
+    public Outcome verify(SIPRequest request, AuthenticationHeader header, String realm, Optional<DigestHashes> credential) {
+        if (header == null || !"Digest".equalsIgnoreCase(header.getScheme()) || !realm.equalsIgnoreCase(header.getRealm())) {
+            return new Outcome.Challenge(false);
+        }
+        Optional<DigestAlgorithm> algorithm = DigestAlgorithm.fromToken(header.getAlgorithm());
+        String nonce = header.getNonce();
+        String username = header.getUsername();
+        String uri = header.getParameter("uri");
+        String response = header.getResponse();
+        if (algorithm.isEmpty() || nonce == null || username == null || uri == null || response == null) {
+            return new Outcome.Challenge(false);
+        }
+        switch (nonces.check(nonce, realm)) {
+            case INVALID -> {
+                return new Outcome.Challenge(false);
+            }
+            case STALE -> {
+                return new Outcome.Challenge(true);
+            }
+            case FRESH -> {
+            }
+        }
+        String qop = header.getQop();
+        String nc = header.getParameter("nc");
+        String cnonce = header.getCNonce();
+        if (!"auth".equalsIgnoreCase(qop) || nc == null || cnonce == null) {
+            return new Outcome.Rejected("qop=auth with nc and cnonce is required");
+        }
+        DigestAlgorithm digest = algorithm.get();
+        String ha1 = digest.ha1(credential.orElse(UNKNOWN_USER));
+        String ha2 = digest.hash(request.getMethod() + ":" + uri);
+        String expected = digest.hash(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
+        boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                response.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+        if (!matches || credential.isEmpty()) {
+            return new Outcome.Rejected("wrong credentials");
+        }
+        long count;
+        try {
+            count = Long.parseLong(nc, 16);
+        } catch (NumberFormatException e) {
+            return new Outcome.Rejected("nc is not a hex number");
+        }
+        if (!nonces.acceptCount(nonce, count)) {
+            return new Outcome.Challenge(false); // a replayed request: make the sender prove itself again
+        }
+        return new Outcome.Authenticated(username);
+    }
+
+    /** A 401 (or 407 for a proxy) carrying one challenge per algorithm, SHA-256 first. */
+    public SIPResponse challenge(SIPRequest request, String realm, boolean stale, boolean proxy) {
+        SIPResponse response = request.createResponse(proxy ? SIPResponse.PROXY_AUTHENTICATION_REQUIRED : SIPResponse.UNAUTHORIZED);
+        String nonce = nonces.issue(realm);
+        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+            AuthenticationHeader header = proxy ? new ProxyAuthenticate() : new WWWAuthenticate();
+            try {
+                header.setScheme("Digest");
+                header.setRealm(realm);
+                header.setNonce(nonce);
+                header.setAlgorithm(algorithm.token());
+                header.setQop("auth");
+                if (stale) {
+                    header.setStale(true);
+                }
+            } catch (ParseException e) {
+                throw new IllegalStateException("cannot build a digest challenge for realm " + realm, e);
+            }
+            response.addHeader(header);
+        }
+        return response;
+    }
+}

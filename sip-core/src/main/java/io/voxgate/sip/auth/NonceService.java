@@ -1,0 +1,108 @@
+package io.voxgate.sip.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * Digest nonces that need no table: each nonce carries its issue time and an HMAC over it and the
+ * realm, so any nonce can be checked for authenticity and age. Replays are stopped by remembering,
+ * per nonce, the highest nonce-count seen (RFC 7616 §3.3): a request must use a higher one.
+ * The memory is bounded and only holds nonces that authenticated.
+ */
+public final class NonceService {
+
+    public enum Verdict { FRESH, STALE, INVALID }
+
+    private static final int MAC_BYTES = 16;
+    private static final int MAX_TRACKED_NONCES = 1_000_000;
+
+    private final byte[] key;
+    private final Clock clock;
+    private final Duration lifetime;
+    private final SecureRandom random = new SecureRandom();
+    private final Cache<String, AtomicLong> highestNonceCount;
+
+    public NonceService(byte[] key, Clock clock, Duration lifetime) {
+        this.key = key.clone();
+        this.clock = clock;
+        this.lifetime = lifetime;
+        this.highestNonceCount = Caffeine.newBuilder()
+                .maximumSize(MAX_TRACKED_NONCES)
+                .expireAfterWrite(lifetime.plusMinutes(1))
+                .build();
+    }
+
+    public static NonceService withRandomKey(Duration lifetime) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new NonceService(key, Clock.systemUTC(), lifetime);
+    }
+
+    public String issue(String realm) {
+        ByteBuffer nonce = ByteBuffer.allocate(16 + MAC_BYTES);
+        nonce.putLong(clock.millis() / 1000);
+        byte[] salt = new byte[8];
+        random.nextBytes(salt);
+        nonce.put(salt);
+        nonce.put(mac(nonce.array(), 16, realm));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(nonce.array());
+    }
+
+    /** Whether this service issued {@code nonce} for {@code realm}, and whether it is still young enough. */
+    public Verdict check(String nonce, String realm) {
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(nonce);
+        } catch (IllegalArgumentException e) {
+            return Verdict.INVALID;
+        }
+        if (raw.length != 16 + MAC_BYTES) {
+            return Verdict.INVALID;
+        }
+        byte[] expected = mac(raw, 16, realm);
+        byte[] actual = java.util.Arrays.copyOfRange(raw, 16, 16 + MAC_BYTES);
+        if (!MessageDigest.isEqual(expected, actual)) {
+            return Verdict.INVALID;
+        }
+        long issuedAt = ByteBuffer.wrap(raw).getLong();
+        return clock.millis() / 1000 - issuedAt > lifetime.toSeconds() ? Verdict.STALE : Verdict.FRESH;
+    }
+
+    /**
+     * Records that a request authenticated with {@code nonce} and nonce-count {@code nc}; false when
+     * that count (or a higher one) was used before: the request is a replay. Call only after the
+     * digest response checked out, so guesses cannot burn a client's counts.
+     */
+    public boolean acceptCount(String nonce, long nc) {
+        if (nc <= 0) {
+            return false;
+        }
+        AtomicLong highest = highestNonceCount.get(nonce, n -> new AtomicLong());
+        return highest.getAndAccumulate(nc, Math::max) < nc;
+    }
+
+    private byte[] mac(byte[] data, int length, String realm) {
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+            hmac.update(data, 0, length);
+            hmac.update(realm.getBytes(StandardCharsets.UTF_8));
+            return java.util.Arrays.copyOf(hmac.doFinal(), MAC_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is mandatory in every JDK", e);
+        }
+    }
+}

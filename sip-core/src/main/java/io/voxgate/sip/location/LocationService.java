@@ -1,0 +1,108 @@
+package io.voxgate.sip.location;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+
+/**
+ * Where each address of record can be reached: the registrar writes, the proxy (next) reads.
+ * Kept in memory, so a lookup never waits for the database; every change is also written to
+ * PostgreSQL through the {@link BindingStore}. Updates of one address of record are atomic
+ * (ConcurrentHashMap.compute); bindings over a closed flow are dropped at once.
+ */
+public final class LocationService {
+
+    private final ConcurrentMap<AddressOfRecord, List<Binding>> bindings = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Set<AddressOfRecord>> aorsByFlow = new ConcurrentHashMap<>();
+    private final BindingStore store;
+    private final Clock clock;
+
+    public LocationService(BindingStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The live bindings of an address of record. */
+    public List<Binding> lookup(AddressOfRecord aor) {
+        Instant now = clock.instant();
+        return bindings.getOrDefault(aor, List.of()).stream().filter(b -> !b.isExpiredAt(now)).toList();
+    }
+
+    /** The outcome of applying one REGISTER: the bindings afterwards, or why it was refused. */
+    public sealed interface Update {
+        record Applied(List<Binding> current) implements Update {
+        }
+
+        /** RFC 3261 §10.3 step 7: same Call-ID with a CSeq that is not higher. */
+        record OutOfOrder() implements Update {
+        }
+    }
+
+    /**
+     * Applies a REGISTER's changes atomically: {@code removals} (expires=0) and {@code additions}
+     * (new or refreshed bindings) for one address of record; {@code removeAll} for "Contact: *".
+     */
+    public Update apply(AddressOfRecord aor, boolean removeAll, List<Binding> additions, List<Binding> removals,
+                        String callId, long cseq) {
+        Update[] result = new Update[1];
+        bindings.compute(aor, (key, existing) -> {
+            Instant now = clock.instant();
+            List<Binding> current = new ArrayList<>(existing == null ? List.of() : existing);
+            current.removeIf(b -> b.isExpiredAt(now));
+            boolean outOfOrder = current.stream()
+                    .anyMatch(b -> b.callId().equals(callId) && b.cseq() >= cseq
+                            && (removeAll || additions.stream().anyMatch(b::sameBindingAs) || removals.stream().anyMatch(b::sameBindingAs)));
+            if (outOfOrder) {
+                result[0] = new Update.OutOfOrder();
+                return existing;
+            }
+            if (removeAll) {
+                current.clear();
+            }
+            for (Binding removal : removals) {
+                current.removeIf(removal::sameBindingAs);
+            }
+            for (Binding addition : additions) {
+                current.removeIf(addition::sameBindingAs);
+                current.add(addition);
+                aorsByFlow.computeIfAbsent(addition.flowId(), f -> ConcurrentHashMap.newKeySet()).add(aor);
+            }
+            result[0] = new Update.Applied(List.copyOf(current));
+            return current.isEmpty() ? null : List.copyOf(current);
+        });
+        if (result[0] instanceof Update.Applied applied) {
+            store.save(aor, applied.current());
+        }
+        return result[0];
+    }
+
+    /** A connection closed: its bindings can no longer be reached (RFC 5626 §5.3) and are removed. */
+    public void flowClosed(String flowId) {
+        Set<AddressOfRecord> aors = aorsByFlow.remove(flowId);
+        if (aors == null) {
+            return;
+        }
+        for (AddressOfRecord aor : aors) {
+            removeMatching(aor, b -> b.flowId().equals(flowId));
+        }
+    }
+
+    private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {
+        List<Binding> after = bindings.computeIfPresent(aor, (key, existing) -> {
+            List<Binding> kept = existing.stream().filter(doomed.negate()).toList();
+            return kept.isEmpty() ? null : kept;
+        });
+        store.save(aor, after == null ? List.of() : after);
+    }
+
+    /** Number of live contacts, for the registered-contacts gauge. */
+    public int contactCount() {
+        Instant now = clock.instant();
+        return bindings.values().stream().mapToInt(list -> (int) list.stream().filter(b -> !b.isExpiredAt(now)).count()).sum();
+    }
+}

@@ -1,0 +1,87 @@
+package io.voxgate.sip.registrar;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.feed.ConfigChange;
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.user.SipCredential;
+import io.voxgate.config.user.UserDirectory;
+
+/**
+ * Tenants by SIP domain and digest credentials by user, cached so a registered phone's requests
+ * never wait for the database. Misses load on the given (blocking-friendly) executor, never on an
+ * event loop. The change feed invalidates entries; unknown domains and users are cached too, for
+ * a short time, so a scanner cycling through names cannot turn each request into a query.
+ */
+public final class SipAccounts {
+
+    private static final Duration NEGATIVE_TTL = Duration.ofSeconds(30);
+    private static final Duration SAFETY_REFRESH = Duration.ofMinutes(10);
+    private static final int MAX_ENTRIES = 200_000;
+
+    record UserKey(String tenantSlug, String username) {
+    }
+
+    private final AsyncLoadingCache<String, Optional<Tenant>> tenants;
+    private final AsyncLoadingCache<UserKey, Optional<SipCredential>> credentials;
+    private final TenantDirectory tenantDirectory;
+
+    public SipAccounts(ConfigDatabase database, Executor loader) {
+        this.tenantDirectory = new TenantDirectory(database);
+        UserDirectory users = new UserDirectory(database);
+        this.tenants = Caffeine.newBuilder()
+                .maximumSize(MAX_ENTRIES)
+                .expireAfterWrite(SAFETY_REFRESH)
+                .executor(loader)
+                .buildAsync(domain -> tenantDirectory.findByDomain(domain).filter(t -> "active".equals(t.status())));
+        this.credentials = Caffeine.newBuilder()
+                .maximumSize(MAX_ENTRIES)
+                .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<UserKey, Optional<SipCredential>>() {
+                    @Override
+                    public long expireAfterCreate(UserKey key, Optional<SipCredential> value, long now) {
+                        return (value.isPresent() ? SAFETY_REFRESH : NEGATIVE_TTL).toNanos();
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(UserKey key, Optional<SipCredential> value, long now, long current) {
+                        return expireAfterCreate(key, value, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(UserKey key, Optional<SipCredential> value, long now, long current) {
+                        return current;
+                    }
+                })
+                .executor(loader)
+                .buildAsync(key -> tenantDirectory.find(key.tenantSlug())
+                        .flatMap(tenant -> users.credential(tenant, key.username())));
+    }
+
+    public CompletableFuture<Optional<Tenant>> tenantForDomain(String domain) {
+        return tenants.get(domain.toLowerCase(Locale.ROOT));
+    }
+
+    public CompletableFuture<Optional<SipCredential>> credential(Tenant tenant, String username) {
+        return credentials.get(new UserKey(tenant.slug(), username));
+    }
+
+    /** Subscribed to the change feed: drop what a change may have made wrong. */
+    public void onConfigChange(ConfigChange change) {
+        if (change.isResync() || "tenants".equals(change.table()) || "sip_domains".equals(change.table())) {
+            tenants.synchronous().invalidateAll();
+            credentials.synchronous().invalidateAll();
+        } else if ("sip_credentials".equals(change.table()) || "users".equals(change.table())) {
+            change.tenantSlug().ifPresent(slug -> credentials.synchronous().asMap().keySet()
+                    .removeIf(key -> key.tenantSlug().equals(slug)));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.voxgate.sip.transport;
+
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+
+/**
+ * One connection from a phone (RFC 5626 "flow"): requests to a phone behind NAT must go back down
+ * the connection it registered over, so bindings remember the flow, not just an address.
+ * Thread-safe: sends are queued on the connection's event loop.
+ */
+public final class SipFlow {
+
+    private final String id;
+    private final Channel channel;
+    private final String transport;
+    private volatile Optional<X509Certificate> peerCertificate = Optional.empty();
+
+    SipFlow(String id, Channel channel, String transport) {
+        this.id = id;
+        this.channel = channel;
+        this.transport = transport;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String transport() {
+        return transport;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) channel.remoteAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public Optional<X509Certificate> peerCertificate() {
+        return peerCertificate;
+    }
+
+    void peerCertificate(X509Certificate certificate) {
+        this.peerCertificate = Optional.ofNullable(certificate);
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    public void send(SIPMessage message) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(message.encodeAsBytes(transport)));
+    }
+
+    public void close() {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "flow " + id + " (" + transport + " " + channel.remoteAddress() + ")";
+    }
+}

@@ -1,0 +1,125 @@
+package io.voxgate.sip.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.voxgate.certs.Credential;
+import io.voxgate.certs.TlsPolicy;
+import io.voxgate.sip.message.SipMessageParser;
+
+/**
+ * The SIP-over-TLS listener (RFC 3261 §26.2, port 5061): TLS 1.3/1.2 with AEAD suites only,
+ * BoringSSL through netty-tcnative when it loads (about 3x less CPU per handshake than the JDK's
+ * provider on this hardware) and the JDK provider otherwise; epoll when available.
+ */
+public final class SipTlsServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SipTlsServer.class);
+
+    /** Timeouts of a connection: a TLS handshake, and a connection silent for longer than a phone's keepalive cycle. */
+    public record Timeouts(Duration handshake, Duration idle) {
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofMinutes(15));
+    }
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final SslProvider provider;
+
+    private SipTlsServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, SslProvider provider) {
+        this.bossGroup = boss;
+        this.workerGroup = workers;
+        this.serverChannel = serverChannel;
+        this.provider = provider;
+    }
+
+    public static SipTlsServer start(InetSocketAddress address, Credential serverCredential, SipRequestHandler handler,
+                                     FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics)
+            throws SSLException, InterruptedException {
+        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        SslContext ssl = SslContextBuilder.forServer(serverCredential.privateKey(), serverCredential.chainArray())
+                .sslProvider(provider)
+                .protocols(TlsPolicy.PROTOCOLS)
+                .ciphers(TlsPolicy.AEAD_CIPHER_SUITES)
+                .clientAuth(ClientAuth.NONE)
+                .build();
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, io);
+        SipMessageParser parser = new SipMessageParser();
+        metrics.gauge("voxgate.sip.connections", flows, FlowRegistry::size);
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            SslHandler tls = ssl.newHandler(ch.alloc());
+                            tls.setHandshakeTimeout(timeouts.handshake().toMillis(), TimeUnit.MILLISECONDS);
+                            ch.pipeline()
+                                    .addLast("tls", tls)
+                                    .addLast("idle", new IdleStateHandler(timeouts.idle().toSeconds(), 0, 0, TimeUnit.SECONDS))
+                                    .addLast("framer", new SipFrameDecoder(limits))
+                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, "TLS", metrics));
+                        }
+                    })
+                    .bind(address).sync().channel();
+            log.info("SIP over TLS listening on {} ({} TLS provider, {})", channel.localAddress(), provider,
+                    epoll ? "epoll" : "nio");
+            return new SipTlsServer(boss, workers, channel, provider);
+        } catch (InterruptedException | RuntimeException e) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public SslProvider tlsProvider() {
+        return provider;
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,102 @@
+package io.voxgate.sip;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.voxgate.certs.KeyAlgorithm;
+import io.voxgate.certs.SwitchPki;
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.testing.TestPostgres;
+import io.voxgate.config.user.UserDirectory;
+import io.voxgate.sip.auth.DigestAuthenticator;
+import io.voxgate.sip.auth.NonceService;
+import io.voxgate.sip.location.BindingStore;
+import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.registrar.Registrar;
+import io.voxgate.sip.registrar.SipAccounts;
+import io.voxgate.sip.transport.FlowRegistry;
+import io.voxgate.sip.transport.SipStreamLimits;
+import io.voxgate.sip.transport.SipTlsServer;
+
+/** The SIP stack as the launcher wires it, on a random port, over a fresh real database: for tests. */
+final class RunningSipSwitch implements AutoCloseable {
+
+    static final String PASSWORD = "correct-horse-battery-staple";
+
+    /** A clock tests can move forward (nonce expiry, binding expiry). */
+    static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+
+    final Path pkiDir;
+    final ConfigDatabase database;
+    final Tenant acme;
+    final Tenant globex;
+    final MovableClock clock = new MovableClock();
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    final BindingStore bindingStore;
+    final LocationService location;
+    final FlowRegistry flows = new FlowRegistry("test-node");
+    final SipTlsServer server;
+    private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
+
+    RunningSipSwitch() throws Exception {
+        pkiDir = Files.createTempDirectory("voxgate-sip-pki-");
+        SwitchPki pki = SwitchPki.open(pkiDir, "test-keystore-password".toCharArray());
+        pki.init(KeyAlgorithm.EC_P256, "Voxgate test", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()));
+
+        database = ConfigDatabase.connect(TestPostgres.freshDatabase(), 4);
+        database.migrate();
+        TenantDirectory tenants = new TenantDirectory(database);
+        acme = tenants.create("acme", "Acme", "pbx.acme.example");
+        globex = tenants.create("globex", "Globex", "pbx.globex.example");
+        UserDirectory users = new UserDirectory(database);
+        users.add(acme, "1001", "Alice", null, PASSWORD);
+        users.add(acme, "1002", "Bob", null, PASSWORD);
+        users.add(globex, "2001", "Gina", null, PASSWORD);
+
+        bindingStore = new BindingStore(database, flows.nodeId());
+        location = new LocationService(bindingStore, clock);
+        SipAccounts accounts = new SipAccounts(database, loader);
+        DigestAuthenticator authenticator = new DigestAuthenticator(
+                new NonceService("0123456789abcdef0123456789abcdef".getBytes(), clock, Duration.ofMinutes(5)));
+        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics);
+        server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
+                new SipSwitch(registrar, location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics);
+    }
+
+    TestSipClient client() throws Exception {
+        return new TestSipClient(server.address().getPort(), pkiDir.resolve("root-ca.pem"));
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+        bindingStore.close();
+        database.close();
+        loader.close();
+        try (var paths = Files.walk(pkiDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

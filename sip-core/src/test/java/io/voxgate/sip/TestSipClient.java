@@ -1,0 +1,162 @@
+package io.voxgate.sip;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A deliberately small SIP-over-TLS user agent for tests: real TLS (verifying the switch's CA),
+ * raw SIP text out, responses read back by Content-Length. Digest responses are computed here
+ * independently of the switch's code.
+ */
+public final class TestSipClient implements AutoCloseable {
+
+    public record Response(int status, String reason, Map<String, List<String>> headers, String raw) {
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase());
+            return values == null ? null : values.getFirst();
+        }
+
+        public List<String> all(String name) {
+            return headers.getOrDefault(name.toLowerCase(), List.of());
+        }
+    }
+
+    private final SSLSocket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private int cseq = 1;
+    private final String callId = "test-" + System.nanoTime();
+
+    public TestSipClient(int port, Path rootCaPem) throws Exception {
+        SSLContext tls = io.voxgate.certs.TlsPolicy.clientTrusting(rootCaPem);
+        socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port);
+        var params = socket.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS"); // check the server certificate's name
+        socket.setSSLParameters(params);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    public String localContact(String user) {
+        return "<sip:" + user + "@127.0.0.1:" + socket.getLocalPort() + ";transport=tls>";
+    }
+
+    public String register(String user, String domain, String extraHeaders) {
+        return "REGISTER sip:" + domain + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/TLS 127.0.0.1:" + socket.getLocalPort() + ";branch=z9hG4bK" + System.nanoTime() + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:" + user + "@" + domain + ">;tag=t" + cseq + "\r\n"
+                + "To: <sip:" + user + "@" + domain + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + (cseq++) + " REGISTER\r\n"
+                + extraHeaders
+                + "User-Agent: voxgate-test\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    public void sendRaw(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    public Response send(String message) throws IOException {
+        sendRaw(message);
+        return readResponse();
+    }
+
+    public Response readResponse() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed");
+            }
+            if (head.size() == 0 && (b == '\r' || b == '\n')) {
+                continue; // keepalive pongs between messages
+            }
+            head.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String headers = head.toString(StandardCharsets.UTF_8);
+        Map<String, List<String>> parsed = new LinkedHashMap<>();
+        String[] lines = headers.split("\r\n");
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                parsed.computeIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(), k -> new ArrayList<>())
+                        .add(lines[i].substring(colon + 1).strip());
+            }
+        }
+        int length = Integer.parseInt(parsed.getOrDefault("content-length", List.of("0")).getFirst());
+        byte[] body = in.readNBytes(length);
+        String[] status = lines[0].split(" ", 3);
+        return new Response(Integer.parseInt(status[1]), status.length > 2 ? status[2] : "", parsed,
+                headers + new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** Reads raw bytes available within the timeout (for keepalive pongs). */
+    public byte[] readBytes(int count) throws IOException {
+        return in.readNBytes(count);
+    }
+
+    public boolean isClosedByPeer() {
+        try {
+            socket.setSoTimeout(5_000);
+            return in.read() < 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The Authorization header answering {@code challenge} (a WWW-Authenticate value) for the given algorithm. */
+    public static String authorization(String challenge, String method, String uri, String user, String password, int nc) {
+        String realm = param(challenge, "realm");
+        String nonce = param(challenge, "nonce");
+        String algorithm = param(challenge, "algorithm");
+        String jca = "SHA-256".equalsIgnoreCase(algorithm) ? "SHA-256" : "MD5";
+        String cnonce = "c" + System.nanoTime();
+        String ncHex = String.format("%08x", nc);
+        String ha1 = hash(jca, user + ":" + realm + ":" + password);
+        String ha2 = hash(jca, method + ":" + uri);
+        String response = hash(jca, ha1 + ":" + nonce + ":" + ncHex + ":" + cnonce + ":auth:" + ha2);
+        return "Authorization: Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce
+                + "\", uri=\"" + uri + "\", response=\"" + response + "\", algorithm=" + algorithm
+                + ", qop=auth, nc=" + ncHex + ", cnonce=\"" + cnonce + "\"\r\n";
+    }
+
+    public static String param(String header, String name) {
+        Matcher m = Pattern.compile("(?i)\\b" + name + "=\"?([^\",]+)\"?").matcher(header);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static String hash(String algorithm, String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
