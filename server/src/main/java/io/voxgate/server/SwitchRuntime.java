@@ -137,7 +137,6 @@ public final class SwitchRuntime implements AutoCloseable {
                 PkiRuntime.serverKeystore(settings), PkiRuntime.keystorePassword(settings, env), health, metrics);
         register(admin);
 
-        log.info("SIP over TLS listening on {}", sipListener.address());
         log.info("admin HTTPS listening on https://{}:{} (/health, /metrics)", settings.admin().listenAddress(), admin.port());
         log.info("root CA {} SHA-256 fingerprint {}", settings.pkiDir().resolve("root-ca.pem"), pki.rootCaFingerprint());
         log.info("Voxgate started");
