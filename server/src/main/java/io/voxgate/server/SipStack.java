@@ -22,6 +22,8 @@ import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
+import io.voxgate.sip.security.EdgeGuard;
+import io.voxgate.sip.security.EdgePolicy;
 import io.voxgate.sip.transport.FlowRegistry;
 import io.voxgate.sip.transport.SipStreamLimits;
 import io.voxgate.sip.transport.SipTlsServer;
@@ -38,22 +40,24 @@ final class SipStack implements AutoCloseable {
     private final FlowRegistry flows;
     private final SipSwitch sipSwitch;
     private final MeterRegistry metrics;
+    private final EdgeGuard guard;
 
-    SipStack(ConfigDatabase database, MeterRegistry metrics) {
+    SipStack(ConfigDatabase database, EdgePolicy edgePolicy, MeterRegistry metrics) {
         this.metrics = metrics;
         String nodeId = nodeId();
         this.flows = new FlowRegistry(nodeId);
         this.accounts = new SipAccounts(database, accountLoader);
         this.bindings = new BindingStore(database, nodeId);
         this.location = new LocationService(bindings, Clock.systemUTC());
+        this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
         Registrar registrar = new Registrar(accounts, new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME)),
-                location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics);
+                location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard);
         this.sipSwitch = new SipSwitch(registrar, location, metrics);
     }
 
     SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {
         return SipTlsServer.start(address, serverCredential, sipSwitch, flows, SipStreamLimits.DEFAULT,
-                SipTlsServer.Timeouts.DEFAULT, metrics);
+                SipTlsServer.Timeouts.DEFAULT, metrics, guard);
     }
 
     void onConfigChange(ConfigChange change) {

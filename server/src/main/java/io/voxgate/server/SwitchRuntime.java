@@ -38,6 +38,7 @@ import io.voxgate.server.pki.PkiRuntime;
 import io.voxgate.server.settings.VoxgateSettings;
 import io.voxgate.server.storage.EmbeddedObjectStore;
 import io.voxgate.server.storage.ObjectStore;
+import io.voxgate.sip.security.EdgePolicy;
 import io.voxgate.sip.transport.SipTlsServer;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -112,7 +113,10 @@ public final class SwitchRuntime implements AutoCloseable {
             new DemoTenant(configStore.database()).createIfDatabaseIsEmpty(settings, console);
         }
         ChangeFeed feed = new ChangeFeed(configStore.database().connectionSettings());
-        SipStack sip = register(new SipStack(configStore.database(), metrics));
+        VoxgateSettings.SipSecurity security = settings.sip().security();
+        SipStack sip = register(new SipStack(configStore.database(), new EdgePolicy(security.authFailuresPerSource(),
+                security.authFailuresPerUser(), Duration.ofSeconds(security.failureWindowSeconds()),
+                Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), metrics));
         feed.subscribe(sip::onConfigChange);
         // The caches of later modules subscribe here; the counter makes the feed observable meanwhile.
         feed.subscribe(change -> {

@@ -26,6 +26,8 @@ import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
+import io.voxgate.sip.security.EdgeGuard;
+import io.voxgate.sip.security.EdgePolicy;
 import io.voxgate.sip.transport.FlowRegistry;
 import io.voxgate.sip.transport.SipStreamLimits;
 import io.voxgate.sip.transport.SipTlsServer;
@@ -58,6 +60,7 @@ final class RunningSipSwitch implements AutoCloseable {
     final LocationService location;
     final FlowRegistry flows = new FlowRegistry("test-node");
     final SipTlsServer server;
+    final EdgeGuard guard;
     private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
 
     RunningSipSwitch() throws Exception {
@@ -80,9 +83,11 @@ final class RunningSipSwitch implements AutoCloseable {
         SipAccounts accounts = new SipAccounts(database, loader);
         DigestAuthenticator authenticator = new DigestAuthenticator(
                 new NonceService("0123456789abcdef0123456789abcdef".getBytes(), clock, Duration.ofMinutes(5)));
-        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics);
+        guard = new EdgeGuard(EdgePolicy.DEFAULT, clock, metrics);
+        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard);
         server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
-                new SipSwitch(registrar, location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics);
+                new SipSwitch(registrar, location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
+                guard);
     }
 
     TestSipClient client() throws Exception {

@@ -35,6 +35,10 @@ public final class RunningSipSwitchAccess implements AutoCloseable {
         sip.clock.advance(duration);
     }
 
+    public io.voxgate.sip.security.EdgeGuard guard() {
+        return sip.guard;
+    }
+
     public void flushBindings() throws InterruptedException {
         sip.bindingStore.flush();
     }

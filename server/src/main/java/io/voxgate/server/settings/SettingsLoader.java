@@ -138,6 +138,16 @@ public final class SettingsLoader {
         check.port("sip.tls-port", s.sip().tlsPort(), true);
         check.that("sip.tcp-port", s.sip().tcpPort() == 0, "expected 0: SIP over plain TCP is not available yet (TLS only)");
         check.that("sip.udp-port", s.sip().udpPort() == 0, "expected 0: SIP over UDP is not available yet (TLS only)");
+        VoxgateSettings.SipSecurity security = s.sip().security();
+        check.that("sip.security.auth-failures-per-source", security.authFailuresPerSource() >= 1,
+                "expected at least 1, got " + security.authFailuresPerSource());
+        check.that("sip.security.auth-failures-per-user", security.authFailuresPerUser() >= 1,
+                "expected at least 1, got " + security.authFailuresPerUser());
+        check.that("sip.security.failure-window-seconds", security.failureWindowSeconds() >= 1,
+                "expected at least 1, got " + security.failureWindowSeconds());
+        check.that("sip.security.ban-seconds", security.banSeconds() >= 1, "expected at least 1, got " + security.banSeconds());
+        check.that("sip.security.requests-per-second-per-source", security.requestsPerSecondPerSource() >= 0,
+                "expected 0 (no limit) or more, got " + security.requestsPerSecondPerSource());
         check.ipLiteral("provisioning.listen-address", s.provisioning().listenAddress());
         check.port("provisioning.https-port", s.provisioning().httpsPort(), true);
         check.ipLiteral("admin.listen-address", s.admin().listenAddress());

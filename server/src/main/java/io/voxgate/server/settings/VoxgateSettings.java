@@ -31,7 +31,12 @@ public record VoxgateSettings(
     }
 
     /** SIP listeners; a port of 0 turns that transport off. TCP and UDP are off by default. */
-    public record Sip(String listenAddress, int tlsPort, int tcpPort, int udpPort) {
+    public record Sip(String listenAddress, int tlsPort, int tcpPort, int udpPort, SipSecurity security) {
+    }
+
+    /** Edge security: bans after failed authentications, per-source request rate (0 = unlimited). */
+    public record SipSecurity(int authFailuresPerSource, int authFailuresPerUser, int failureWindowSeconds, int banSeconds,
+                              int requestsPerSecondPerSource) {
     }
 
     /** An HTTPS listener; port 0 takes any free port (tests). */

@@ -56,6 +56,14 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void edgeSecurityKnobsAreCheckedByName() {
+        assertThat(loader.defaults().sip().security().requestsPerSecondPerSource()).isEqualTo(50);
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml", "sip:\n  security:\n    ban-seconds: 0\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("sip.security.ban-seconds: expected at least 1");
+    }
+
+    @Test
     void unknownTopLevelSectionIsRefused() {
         assertThatThrownBy(() -> loader.loadText("voxgate.yml", "recording:\n  enabled: true\n"))
                 .isInstanceOf(SettingsException.class)

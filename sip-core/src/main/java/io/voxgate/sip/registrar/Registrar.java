@@ -34,6 +34,7 @@ import io.voxgate.sip.auth.DigestAuthenticator;
 import io.voxgate.sip.location.AddressOfRecord;
 import io.voxgate.sip.location.Binding;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.transport.SipFlow;
 
 /**
@@ -59,9 +60,11 @@ public final class Registrar {
     private final Counter registered;
     private final Counter authFailures;
     private final Counter challenges;
+    private final EdgeGuard guard;
 
     public Registrar(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, Limits limits,
-                     Clock clock, MeterRegistry metrics) {
+                     Clock clock, MeterRegistry metrics, EdgeGuard guard) {
+        this.guard = guard;
         this.accounts = accounts;
         this.authenticator = authenticator;
         this.location = location;
@@ -114,6 +117,7 @@ public final class Registrar {
             }
             case DigestAuthenticator.Outcome.Rejected rejected -> {
                 authFailures.increment();
+                guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
                 log.info("REGISTER for {}@{} from {} refused: {}", header.getUsername(), realm, flow.remoteAddress(), rejected.reason());
                 yield request.createResponse(SIPResponse.FORBIDDEN);
             }

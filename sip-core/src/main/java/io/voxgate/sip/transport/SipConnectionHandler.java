@@ -3,6 +3,8 @@ package io.voxgate.sip.transport;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -24,6 +26,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.voxgate.sip.message.SipMessageParser;
 import io.voxgate.sip.message.SipParseResult;
+import io.voxgate.sip.security.EdgeGuard;
 
 /**
  * Per connection: parses framed messages, answers keepalives, answers malformed requests with
@@ -40,10 +43,12 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
     private final FlowRegistry flows;
     private final String transport;
     private final Counter malformed;
+    private final EdgeGuard guard;
     private SipFlow flow;
 
     SipConnectionHandler(SipMessageParser parser, SipRequestHandler handler, FlowRegistry flows, String transport,
-                         MeterRegistry metrics) {
+                         MeterRegistry metrics, EdgeGuard guard) {
+        this.guard = guard;
         this.parser = parser;
         this.handler = handler;
         this.flows = flows;
@@ -53,6 +58,10 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote && guard.isBanned(remote.getAddress())) {
+            ctx.close(); // before the TLS handshake: a banned source costs no crypto
+            return;
+        }
         flow = new SipFlow(flows.nodeId() + "-" + FLOW_IDS.incrementAndGet(), ctx.channel(), transport);
         flows.add(flow);
         super.channelActive(ctx);
@@ -117,6 +126,16 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
     }
 
     private void dispatch(SIPRequest request) {
+        String userAgent = request.getHeader("User-Agent") instanceof gov.nist.javax.sip.header.SIPHeader ua ? ua.getHeaderValue() : null;
+        Optional<String> refusal = guard.refuse(flow.remoteAddress().getAddress(), userAgent);
+        if (refusal.isPresent()) {
+            // dropped without an answer: a scanner or flooder learns nothing, not even that this is SIP
+            log.debug("{}: {} dropped ({})", flow, request.getMethod(), refusal.get());
+            if ("banned".equals(refusal.get())) {
+                flow.close();
+            }
+            return;
+        }
         try {
             handler.onRequest(flow, request);
         } catch (RuntimeException e) {

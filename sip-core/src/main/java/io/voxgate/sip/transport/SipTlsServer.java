@@ -34,6 +34,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.voxgate.certs.Credential;
 import io.voxgate.certs.TlsPolicy;
 import io.voxgate.sip.message.SipMessageParser;
+import io.voxgate.sip.security.EdgeGuard;
 
 /**
  * The SIP-over-TLS listener (RFC 3261 §26.2, port 5061): TLS 1.3/1.2 with AEAD suites only,
@@ -62,7 +63,8 @@ public final class SipTlsServer implements AutoCloseable {
     }
 
     public static SipTlsServer start(InetSocketAddress address, Credential serverCredential, SipRequestHandler handler,
-                                     FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics)
+                                     FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics,
+                                     EdgeGuard guard)
             throws SSLException, InterruptedException {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         SslContext ssl = SslContextBuilder.forServer(serverCredential.privateKey(), serverCredential.chainArray())
@@ -94,7 +96,7 @@ public final class SipTlsServer implements AutoCloseable {
                                     .addLast("tls", tls)
                                     .addLast("idle", new IdleStateHandler(timeouts.idle().toSeconds(), 0, 0, TimeUnit.SECONDS))
                                     .addLast("framer", new SipFrameDecoder(limits))
-                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, "TLS", metrics));
+                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, "TLS", metrics, guard));
                         }
                     })
                     .bind(address).sync().channel();
