@@ -20,6 +20,7 @@ import io.voxgate.sip.auth.DigestAuthenticator;
 import io.voxgate.sip.auth.NonceService;
 import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
 import io.voxgate.sip.security.EdgeGuard;
@@ -32,6 +33,10 @@ import io.voxgate.sip.transport.SipTlsServer;
 final class SipStack implements AutoCloseable {
 
     private static final Duration NONCE_LIFETIME = Duration.ofMinutes(5);
+    /** RFC 3261 §16.6 step 11: more than 3 minutes. */
+    private static final Duration TIMER_C = Duration.ofMinutes(3).plusSeconds(1);
+    private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("sip-timers").daemon(true).factory());
 
     private final ExecutorService accountLoader = Executors.newVirtualThreadPerTaskExecutor();
     private final SipAccounts accounts;
@@ -50,9 +55,10 @@ final class SipStack implements AutoCloseable {
         this.bindings = new BindingStore(database, nodeId);
         this.location = new LocationService(bindings, Clock.systemUTC());
         this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
-        Registrar registrar = new Registrar(accounts, new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME)),
-                location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard);
-        this.sipSwitch = new SipSwitch(registrar, location, metrics);
+        DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME));
+        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard);
+        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, timers, TIMER_C, metrics);
+        this.sipSwitch = new SipSwitch(registrar, proxy, location, metrics);
     }
 
     SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {
@@ -81,6 +87,7 @@ final class SipStack implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
         bindings.close();
         accountLoader.close();
     }

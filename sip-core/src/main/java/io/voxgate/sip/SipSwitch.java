@@ -2,34 +2,33 @@ package io.voxgate.sip;
 
 import java.text.ParseException;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import gov.nist.javax.sip.header.Allow;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.transport.SipFlow;
 import io.voxgate.sip.transport.SipRequestHandler;
 
 /**
- * Routes requests by method to the layer that serves them. Today that is the registrar (REGISTER)
- * and OPTIONS (keepalive probes); every other method is answered 405 with the Allow header until
- * the proxy serves it, so a phone learns exactly what this switch does.
+ * Routes requests by method to the layer that serves them: REGISTER to the registrar, OPTIONS
+ * addressed to the switch itself answered here (keepalive probes), everything else to the proxy;
+ * responses go to the proxy, whose transactions they belong to.
  */
 public final class SipSwitch implements SipRequestHandler {
 
-    private static final Logger log = LoggerFactory.getLogger(SipSwitch.class);
-    static final String ALLOWED = "REGISTER, OPTIONS";
+    static final String ALLOWED = "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE, PRACK";
 
     private final Registrar registrar;
+    private final Proxy proxy;
     private final LocationService location;
     private final MeterRegistry metrics;
 
-    public SipSwitch(Registrar registrar, LocationService location, MeterRegistry metrics) {
+    public SipSwitch(Registrar registrar, Proxy proxy, LocationService location, MeterRegistry metrics) {
         this.registrar = registrar;
+        this.proxy = proxy;
         this.location = location;
         this.metrics = metrics;
     }
@@ -40,10 +39,26 @@ public final class SipSwitch implements SipRequestHandler {
         metrics.counter("voxgate.sip.requests", "method", knownMethodOrOther(method)).increment();
         switch (method) {
             case "REGISTER" -> registrar.onRegister(flow, request);
-            case "OPTIONS" -> flow.send(withAllow(request.createResponse(SIPResponse.OK)));
-            case "ACK" -> log.debug("{}: ACK outside a transaction; dropped", flow); // ACKs are never answered
-            default -> flow.send(withAllow(request.createResponse(SIPResponse.METHOD_NOT_ALLOWED)));
+            case "OPTIONS" -> {
+                if (isForThisSwitch(request)) {
+                    flow.send(withAllow(request.createResponse(SIPResponse.OK)));
+                } else {
+                    proxy.onRequest(flow, request);
+                }
+            }
+            case "PUBLISH" -> flow.send(withAllow(request.createResponse(SIPResponse.METHOD_NOT_ALLOWED)));
+            default -> proxy.onRequest(flow, request);
         }
+    }
+
+    @Override
+    public void onResponse(SipFlow flow, SIPResponse response) {
+        proxy.onResponse(flow, response);
+    }
+
+    private static boolean isForThisSwitch(SIPRequest request) {
+        return request.getToTag() == null && request.getRequestURI() instanceof gov.nist.javax.sip.address.SipUri uri
+                && uri.getUser() == null;
     }
 
     @Override

@@ -24,6 +24,7 @@ import io.voxgate.sip.auth.DigestAuthenticator;
 import io.voxgate.sip.auth.NonceService;
 import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
 import io.voxgate.sip.security.EdgeGuard;
@@ -62,6 +63,7 @@ final class RunningSipSwitch implements AutoCloseable {
     final SipTlsServer server;
     final EdgeGuard guard;
     private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
     RunningSipSwitch() throws Exception {
         pkiDir = Files.createTempDirectory("voxgate-sip-pki-");
@@ -86,7 +88,8 @@ final class RunningSipSwitch implements AutoCloseable {
         guard = new EdgeGuard(EdgePolicy.DEFAULT, clock, metrics);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard);
         server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
-                new SipSwitch(registrar, location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
+                new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics),
+                        location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
                 guard);
     }
 
@@ -100,6 +103,7 @@ final class RunningSipSwitch implements AutoCloseable {
         bindingStore.close();
         database.close();
         loader.close();
+        timers.shutdownNow();
         try (var paths = Files.walk(pkiDir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

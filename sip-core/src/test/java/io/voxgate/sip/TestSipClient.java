@@ -25,7 +25,34 @@ import javax.net.ssl.SSLSocket;
  */
 public final class TestSipClient implements AutoCloseable {
 
+    /** A received message; {@code status} is -1 for a request ({@code reason} then holds its request line). */
     public record Response(int status, String reason, Map<String, List<String>> headers, String raw) {
+        public boolean isRequest() {
+            return status < 0;
+        }
+
+        public String method() {
+            return reason.split(" ")[0];
+        }
+
+        /** Name-addr values of a header however they were folded (one line each, or comma-separated). */
+        public List<String> addresses(String name) {
+            List<String> values = new ArrayList<>();
+            for (String line : all(name)) {
+                values.addAll(List.of(line.split("(?<=>)\\s*,\\s*")));
+            }
+            return values;
+        }
+
+        /** Every header line of a name, in order, as "Name: value" lines to copy into an answer. */
+        public String copy(String name) {
+            StringBuilder lines = new StringBuilder();
+            for (String value : all(name)) {
+                lines.append(name).append(": ").append(value).append("\r\n");
+            }
+            return lines.toString();
+        }
+
         public String header(String name) {
             List<String> values = headers.get(name.toLowerCase());
             return values == null ? null : values.getFirst();
@@ -52,6 +79,10 @@ public final class TestSipClient implements AutoCloseable {
         socket.startHandshake();
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    public int localPort() {
+        return socket.getLocalPort();
     }
 
     public String localContact(String user) {
@@ -107,6 +138,9 @@ public final class TestSipClient implements AutoCloseable {
         }
         int length = Integer.parseInt(parsed.getOrDefault("content-length", List.of("0")).getFirst());
         byte[] body = in.readNBytes(length);
+        if (!lines[0].startsWith("SIP/2.0")) {
+            return new Response(-1, lines[0], parsed, headers + new String(body, StandardCharsets.UTF_8));
+        }
         String[] status = lines[0].split(" ", 3);
         return new Response(Integer.parseInt(status[1]), status.length > 2 ? status[2] : "", parsed,
                 headers + new String(body, StandardCharsets.UTF_8));

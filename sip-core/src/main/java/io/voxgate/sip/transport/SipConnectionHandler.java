@@ -111,8 +111,7 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
     private void onFrame(ChannelHandlerContext ctx, SipInbound.Frame frame) {
         switch (parser.parse(frame.bytes())) {
             case SipParseResult.Parsed parsed when parsed.message() instanceof SIPRequest request -> dispatch(request);
-            case SipParseResult.Parsed parsed -> log.debug("{}: response {} without a client transaction; dropped", flow,
-                    ((SIPResponse) parsed.message()).getStatusCode());
+            case SipParseResult.Parsed parsed -> onResponse((SIPResponse) parsed.message());
             case SipParseResult.Malformed bad -> {
                 malformed.increment();
                 if (bad.answerable() != null && !"ACK".equals(bad.answerable().getMethod())) {
@@ -143,6 +142,14 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
             if (!"ACK".equals(request.getMethod())) {
                 flow.send(request.createResponse(SIPResponse.SERVER_INTERNAL_ERROR));
             }
+        }
+    }
+
+    private void onResponse(SIPResponse response) {
+        try {
+            handler.onResponse(flow, response);
+        } catch (RuntimeException e) {
+            log.error("{}: handling response {} failed", flow, response.getStatusCode(), e);
         }
     }
 

@@ -10,6 +10,10 @@ public interface SipRequestHandler {
 
     void onRequest(SipFlow flow, SIPRequest request);
 
+    /** A response arrived on {@code flow} (from a phone the proxy forwarded a request to). */
+    default void onResponse(SipFlow flow, gov.nist.javax.sip.message.SIPResponse response) {
+    }
+
     /** The flow is gone: bindings made over it must stop being used (RFC 5626 §5.3). */
     default void onFlowClosed(SipFlow flow) {
     }

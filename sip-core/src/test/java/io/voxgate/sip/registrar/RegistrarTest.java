@@ -213,11 +213,11 @@ class RegistrarTest {
     }
 
     @Test
-    void methodsNotServedYetGet405WithAllow() throws Exception {
+    void publishIsNotServedAndGets405WithAllow() throws Exception {
         try (TestSipClient phone = sip.client()) {
-            String invite = phone.register("1001", ACME, "").replace("REGISTER sip:", "INVITE sip:1002@").replace(" REGISTER", " INVITE");
+            String publish = phone.register("1001", ACME, "").replace("REGISTER sip:", "PUBLISH sip:1002@").replace(" REGISTER", " PUBLISH");
 
-            Response response = phone.send(invite);
+            Response response = phone.send(publish);
 
             assertThat(response.status()).isEqualTo(405);
             assertThat(response.header("Allow")).contains("REGISTER");

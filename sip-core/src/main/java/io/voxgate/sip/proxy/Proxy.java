@@ -1,0 +1,495 @@
+package io.voxgate.sip.proxy;
+
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipException;
+import javax.sip.header.TooManyHopsException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import gov.nist.javax.sip.address.AddressFactoryImpl;
+import gov.nist.javax.sip.address.SipUri;
+import gov.nist.javax.sip.header.AuthenticationHeader;
+import gov.nist.javax.sip.header.MaxForwards;
+import gov.nist.javax.sip.header.RecordRoute;
+import gov.nist.javax.sip.header.Route;
+import gov.nist.javax.sip.header.RouteList;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.header.ims.PAssertedIdentity;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.user.SipCredential;
+import io.voxgate.sip.auth.DigestAuthenticator;
+import io.voxgate.sip.location.AddressOfRecord;
+import io.voxgate.sip.location.Binding;
+import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.registrar.SipAccounts;
+import io.voxgate.sip.security.EdgeGuard;
+import io.voxgate.sip.transport.FlowRegistry;
+import io.voxgate.sip.transport.SipFlow;
+
+/**
+ * The record-routing stateful proxy, RFC 3261 §16, inside one tenant: authenticates the caller
+ * (407), finds the callee's registered contacts, forks to all of them in parallel, forwards the
+ * best final response (2xx at once, and CANCELs the other branches), answers CANCEL with 487 via
+ * the callee, and keeps in-dialog requests on the proxy with a Record-Route per side that names
+ * that side's flow (RFC 5626 §5.3), so BYE and re-INVITE find a NATed phone's connection.
+ */
+public final class Proxy {
+
+    private static final Logger log = LoggerFactory.getLogger(Proxy.class);
+    private static final String MAGIC_COOKIE = "z9hG4bK";
+    private static final Duration LINGER = Duration.ofSeconds(32); // absorbs late ACKs and retransmissions
+    private static final List<String> CALLER_IDENTITY_HEADERS = List.of("P-Asserted-Identity", "P-Preferred-Identity",
+            "Remote-Party-ID");
+
+    private final SipAccounts accounts;
+    private final DigestAuthenticator authenticator;
+    private final LocationService location;
+    private final FlowRegistry flows;
+    private final EdgeGuard guard;
+    private final ScheduledExecutorService timers;
+    private final Duration timerC;
+    private final MeterRegistry metrics;
+    private final AddressFactoryImpl addresses = new AddressFactoryImpl();
+    private final SecureRandom random = new SecureRandom();
+    private final ConcurrentMap<String, ProxyTransaction> byCallerBranch = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ProxyTransaction> byOurBranch = new ConcurrentHashMap<>();
+
+    public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
+                 EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics) {
+        this.accounts = accounts;
+        this.authenticator = authenticator;
+        this.location = location;
+        this.flows = flows;
+        this.guard = guard;
+        this.timers = timers;
+        this.timerC = timerC;
+        this.metrics = metrics;
+        metrics.gauge("voxgate.sip.proxy.transactions", byCallerBranch, ConcurrentMap::size);
+    }
+
+    public void onRequest(SipFlow flow, SIPRequest request) {
+        switch (request.getMethod()) {
+            case "ACK" -> onAck(flow, request);
+            case "CANCEL" -> onCancel(flow, request);
+            default -> {
+                if (request.getToTag() != null) {
+                    routeInDialog(flow, request);
+                } else {
+                    initial(flow, request);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ initial requests
+
+    private void initial(SipFlow flow, SIPRequest request) {
+        if (!(request.getFrom().getAddress().getURI() instanceof SipUri from) || !(request.getRequestURI() instanceof SipUri target)) {
+            flow.send(reason(request.createResponse(SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
+            return;
+        }
+        String realm = from.getHost().toLowerCase(Locale.ROOT);
+        accounts.tenantForDomain(realm).thenCompose(tenant -> {
+            AuthenticationHeader header = proxyAuthorizationFor(request, realm);
+            if (header == null) {
+                return CompletableFuture.completedFuture(Decision.respond(authenticator.challenge(request, realm, false, true)));
+            }
+            CompletableFuture<Optional<SipCredential>> credential = tenant.isPresent()
+                    ? accounts.credential(tenant.get(), header.getUsername())
+                    : CompletableFuture.completedFuture(Optional.empty());
+            return credential.thenApply(found -> authenticate(flow, request, realm, tenant, from, header, found));
+        }).thenCompose(decision -> decision.caller == null ? CompletableFuture.completedFuture(decision)
+                : resolveTarget(decision.tenant, target).thenApply(targets -> decision.withTargets(targets)))
+                .whenComplete((decision, failure) -> {
+                    if (failure != null) {
+                        log.error("{}: {} failed", flow, request.getMethod(), failure);
+                        flow.send(request.createResponse(SIPResponse.SERVER_INTERNAL_ERROR));
+                    } else if (decision.response != null) {
+                        flow.send(decision.response);
+                    } else {
+                        forward(flow, request, decision);
+                    }
+                });
+    }
+
+    /** Where an initial request stands: answered already, or authenticated with a caller and targets. */
+    private record Decision(SIPResponse response, Tenant tenant, String caller, TargetLookup targets) {
+        static Decision respond(SIPResponse response) {
+            return new Decision(response, null, null, null);
+        }
+
+        Decision withTargets(TargetLookup found) {
+            return new Decision(response, tenant, caller, found);
+        }
+    }
+
+    private record TargetLookup(String user, List<SipFlowBinding> reachable, boolean exists) {
+    }
+
+    private record SipFlowBinding(Binding binding, SipFlow flow) {
+    }
+
+    private Decision authenticate(SipFlow flow, SIPRequest request, String realm, Optional<Tenant> tenant, SipUri from,
+                                  AuthenticationHeader header, Optional<SipCredential> credential) {
+        DigestAuthenticator.Outcome outcome = authenticator.verify(request, header, realm, credential.map(SipCredential::hashes));
+        return switch (outcome) {
+            case DigestAuthenticator.Outcome.Challenge challenge ->
+                    Decision.respond(authenticator.challenge(request, realm, challenge.stale(), true));
+            case DigestAuthenticator.Outcome.Rejected rejected -> {
+                metrics.counter("voxgate.sip.auth.failures", "method", request.getMethod()).increment();
+                guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
+                yield Decision.respond(request.createResponse(SIPResponse.FORBIDDEN));
+            }
+            case DigestAuthenticator.Outcome.Authenticated user -> user.username().equals(from.getUser())
+                    ? new Decision(null, tenant.orElseThrow(), user.username(), null)
+                    : Decision.respond(reason(request.createResponse(SIPResponse.FORBIDDEN), "From does not match the authenticated user"));
+        };
+    }
+
+    /** The callee inside the caller's tenant only: another tenant's domain is as unknown as a missing user. */
+    private CompletableFuture<TargetLookup> resolveTarget(Tenant tenant, SipUri target) {
+        String user = target.getUser();
+        if (user == null || !tenant.primaryDomain().equalsIgnoreCase(target.getHost())) {
+            return CompletableFuture.completedFuture(new TargetLookup(user, List.of(), false));
+        }
+        List<SipFlowBinding> reachable = new ArrayList<>();
+        for (Binding binding : location.lookup(new AddressOfRecord(tenant.slug(), user))) {
+            flows.find(binding.flowId()).ifPresent(f -> reachable.add(new SipFlowBinding(binding, f)));
+        }
+        if (!reachable.isEmpty()) {
+            return CompletableFuture.completedFuture(new TargetLookup(user, reachable, true));
+        }
+        return accounts.credential(tenant, user).thenApply(c -> new TargetLookup(user, List.of(), c.isPresent()));
+    }
+
+    private void forward(SipFlow callerFlow, SIPRequest request, Decision decision) {
+        TargetLookup targets = decision.targets;
+        if (targets.reachable.isEmpty()) {
+            answer(callerFlow, request, targets.exists ? SIPResponse.TEMPORARILY_UNAVAILABLE : SIPResponse.NOT_FOUND);
+            return;
+        }
+        if (!decrementMaxForwards(callerFlow, request)) {
+            return;
+        }
+        boolean invite = "INVITE".equals(request.getMethod());
+        if (invite) {
+            callerFlow.send(request.createResponse(SIPResponse.TRYING));
+        }
+        assertIdentity(request, decision.caller, decision.tenant.primaryDomain());
+        ProxyTransaction txn = new ProxyTransaction(callerKey(request), callerFlow, request);
+        byCallerBranch.put(txn.key, txn);
+        boolean recordRoute = invite || "SUBSCRIBE".equals(request.getMethod()) || "REFER".equals(request.getMethod());
+        synchronized (txn) {
+            for (SipFlowBinding target : targets.reachable) {
+                SIPRequest copy = (SIPRequest) request.clone();
+                try {
+                    copy.setRequestURI(addresses.createURI(target.binding().contact()));
+                    if (recordRoute) {
+                        addRecordRoutes(copy, callerFlow, target.flow());
+                    }
+                } catch (ParseException | SipException e) {
+                    log.warn("cannot forward to {}: {}", target.binding().contact(), e.getMessage());
+                    continue;
+                }
+                sendBranch(txn, copy, target.flow());
+            }
+            if (invite) {
+                txn.timerC = timers.schedule(() -> onTimerC(txn), timerC.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        metrics.counter("voxgate.sip.proxy.forwarded", "method", request.getMethod()).increment();
+    }
+
+    private void sendBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target) {
+        String branch = MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes());
+        try {
+            Via via = new Via();
+            via.setTransport("TLS");
+            via.setHost(target.localAddress().getAddress().getHostAddress());
+            via.setPort(target.localAddress().getPort());
+            via.setBranch(branch);
+            copy.addFirst(via);
+        } catch (ParseException | InvalidArgumentException | SipException e) {
+            throw new IllegalStateException("cannot add the proxy's Via", e);
+        }
+        ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch, target, copy);
+        txn.branches.put(branch, b);
+        byOurBranch.put(branch, txn);
+        target.send(copy);
+    }
+
+    /** Two Record-Routes, each naming the flow toward one side: in-dialog requests find the other side's connection. */
+    private void addRecordRoutes(SIPRequest copy, SipFlow callerFlow, SipFlow calleeFlow) throws ParseException, SipException {
+        copy.addFirst(recordRoute(callerFlow));
+        copy.addFirst(recordRoute(calleeFlow));
+    }
+
+    private RecordRoute recordRoute(SipFlow flow) throws ParseException {
+        SipUri uri = new SipUri();
+        uri.setUser(flow.id());
+        uri.setHost(flow.localAddress().getAddress().getHostAddress());
+        uri.setPort(flow.localAddress().getPort());
+        uri.setTransportParam("tls");
+        uri.setLrParam();
+        RecordRoute rr = new RecordRoute();
+        rr.setAddress(addresses.createAddress(uri));
+        return rr;
+    }
+
+    private void assertIdentity(SIPRequest request, String user, String domain) {
+        for (String header : CALLER_IDENTITY_HEADERS) {
+            request.removeHeader(header); // a phone does not get to say who it is
+        }
+        request.removeHeader("Proxy-Authorization"); // credentials for this proxy go no further
+        try {
+            PAssertedIdentity identity = new PAssertedIdentity();
+            identity.setAddress(addresses.createAddress("<sip:" + user + "@" + domain + ">"));
+            request.addHeader(identity);
+        } catch (ParseException e) {
+            throw new IllegalStateException("cannot assert identity " + user + "@" + domain, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    public void onResponse(SipFlow flow, SIPResponse response) {
+        Via top = response.getTopmostVia();
+        ProxyTransaction txn = top == null ? null : byOurBranch.get(top.getBranch());
+        if (txn == null) {
+            log.debug("{}: response {} matches no transaction; dropped", flow, response.getStatusCode());
+            return;
+        }
+        ProxyTransaction.Branch branch = txn.branches.get(top.getBranch());
+        response.removeFirst("Via");
+        int status = response.getStatusCode();
+        if (status == SIPResponse.TRYING) {
+            return;
+        }
+        synchronized (txn) {
+            if (status < 200) {
+                branch.provisional = true;
+                if (!txn.finalForwarded) {
+                    txn.caller.send(response);
+                }
+                return;
+            }
+            branch.finalStatus = status;
+            if (status < 300) {
+                // RFC 3261 §16.7 step 5: every 2xx goes upstream, and the other branches are cancelled
+                txn.caller.send(response);
+                txn.finalForwarded = true;
+                cancelPendingBranches(txn);
+            } else {
+                if ("INVITE".equals(txn.original.getMethod())) {
+                    branch.target.send(branch.forwarded.createAckRequest((gov.nist.javax.sip.header.To) response.getTo())); // the client transaction ACKs non-2xx
+                }
+                if (ProxyTransaction.better(response, txn.best)) {
+                    txn.best = response;
+                }
+                if (txn.allBranchesFinal() && !txn.finalForwarded) {
+                    txn.caller.send(txn.best);
+                    txn.finalForwarded = true;
+                }
+            }
+            if (txn.finalForwarded && txn.allBranchesFinal()) {
+                finish(txn);
+            }
+        }
+    }
+
+    private void cancelPendingBranches(ProxyTransaction txn) {
+        for (ProxyTransaction.Branch other : txn.branches.values()) {
+            if (other.finalStatus == 0 && "INVITE".equals(other.forwarded.getMethod())) {
+                try {
+                    other.target.send(other.forwarded.createCancelRequest());
+                } catch (SipException e) {
+                    log.warn("cannot CANCEL branch {}", other.id, e);
+                }
+            }
+        }
+    }
+
+    private void finish(ProxyTransaction txn) {
+        if (txn.timerC != null) {
+            txn.timerC.cancel(false);
+        }
+        timers.schedule(() -> {
+            byCallerBranch.remove(txn.key, txn);
+            txn.branches.keySet().forEach(byOurBranch::remove);
+        }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onTimerC(ProxyTransaction txn) {
+        synchronized (txn) {
+            if (txn.finalForwarded) {
+                return;
+            }
+            log.info("INVITE {} timed out (Timer C); cancelling", txn.original.getCallId().getCallId());
+            cancelPendingBranches(txn);
+            txn.caller.send(txn.original.createResponse(SIPResponse.REQUEST_TIMEOUT));
+            txn.finalForwarded = true;
+            finish(txn);
+        }
+    }
+
+    // ------------------------------------------------------------------ CANCEL, ACK, in-dialog
+
+    private void onCancel(SipFlow flow, SIPRequest cancel) {
+        ProxyTransaction txn = byCallerBranch.get(callerKey(cancel).replace("|CANCEL", "|INVITE"));
+        if (txn == null || txn.caller != flow) {
+            answer(flow, cancel, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            return;
+        }
+        flow.send(cancel.createResponse(SIPResponse.OK));
+        synchronized (txn) {
+            txn.cancelled = true;
+            if (!txn.finalForwarded) {
+                cancelPendingBranches(txn); // each callee answers its INVITE with 487, which goes upstream
+            }
+        }
+    }
+
+    private void onAck(SipFlow flow, SIPRequest ack) {
+        if (ack.getRouteHeaders() != null && !ack.getRouteHeaders().isEmpty()) {
+            routeInDialog(flow, ack); // ACK for a 2xx: end to end, along the route set
+        }
+        // else: ACK for a non-2xx final response this proxy forwarded; it ACKed the callee itself
+    }
+
+    private void routeInDialog(SipFlow flow, SIPRequest request) {
+        Optional<SipFlow> next = popOurRoutes(flow, request);
+        if (next.isEmpty()) {
+            if (!"ACK".equals(request.getMethod())) {
+                answer(flow, request, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            }
+            return;
+        }
+        if (!decrementMaxForwards(flow, request)) {
+            return;
+        }
+        if ("ACK".equals(request.getMethod())) {
+            addVia(request, next.get());
+            next.get().send(request);
+            return;
+        }
+        ProxyTransaction txn = new ProxyTransaction(callerKey(request), flow, request);
+        byCallerBranch.put(txn.key, txn);
+        synchronized (txn) {
+            sendBranch(txn, request, next.get());
+        }
+    }
+
+    private void addVia(SIPRequest request, SipFlow target) {
+        try {
+            Via via = new Via();
+            via.setTransport("TLS");
+            via.setHost(target.localAddress().getAddress().getHostAddress());
+            via.setPort(target.localAddress().getPort());
+            via.setBranch(MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes()));
+            request.addFirst(via);
+        } catch (ParseException | InvalidArgumentException | SipException e) {
+            throw new IllegalStateException("cannot add the proxy's Via", e);
+        }
+    }
+
+    /**
+     * Removes the Route entries that name this proxy and returns the flow toward the other side:
+     * of the two Record-Routes this proxy put in, the one that is not the flow the request came on.
+     */
+    private Optional<SipFlow> popOurRoutes(SipFlow arrivedOn, SIPRequest request) {
+        RouteList routes = request.getRouteHeaders();
+        if (routes == null) {
+            return Optional.empty();
+        }
+        List<String> flowIds = new ArrayList<>();
+        for (ListIterator<?> it = routes.listIterator(); it.hasNext(); ) {
+            Route route = (Route) it.next();
+            if (route.getAddress().getURI() instanceof SipUri uri && isOurs(uri, arrivedOn)) {
+                flowIds.add(uri.getUser());
+                it.remove();
+            } else {
+                break; // loose routing: only the top entries can be ours
+            }
+        }
+        if (routes.isEmpty()) {
+            request.removeHeader("Route");
+        }
+        return flowIds.stream().filter(id -> !id.equals(arrivedOn.id())).findFirst().flatMap(flows::find);
+    }
+
+    private static boolean isOurs(SipUri uri, SipFlow flow) {
+        return uri.getUser() != null && uri.hasLrParam()
+                && uri.getHost().equals(flow.localAddress().getAddress().getHostAddress())
+                && (uri.getPort() == flow.localAddress().getPort());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private boolean decrementMaxForwards(SipFlow flow, SIPRequest request) {
+        MaxForwards maxForwards = (MaxForwards) request.getMaxForwards();
+        if (maxForwards == null) {
+            try {
+                request.setHeader(new MaxForwards(70));
+            } catch (InvalidArgumentException e) {
+                throw new IllegalStateException(e);
+            }
+            return true;
+        }
+        try {
+            maxForwards.decrementMaxForwards();
+            return true;
+        } catch (TooManyHopsException e) {
+            if (!"ACK".equals(request.getMethod())) {
+                answer(flow, request, SIPResponse.TOO_MANY_HOPS);
+            }
+            return false;
+        }
+    }
+
+    private static String callerKey(SIPRequest request) {
+        return request.getTopmostVia().getBranch() + "|" + request.getCallId().getCallId() + "|" + request.getMethod();
+    }
+
+    private static AuthenticationHeader proxyAuthorizationFor(SIPRequest request, String realm) {
+        for (ListIterator<?> it = request.getHeaders("Proxy-Authorization"); it.hasNext(); ) {
+            if (it.next() instanceof AuthenticationHeader header && realm.equalsIgnoreCase(header.getRealm())) {
+                return header;
+            }
+        }
+        return null;
+    }
+
+    private static void answer(SipFlow flow, SIPRequest request, int status) {
+        flow.send(request.createResponse(status));
+    }
+
+    private static SIPResponse reason(SIPResponse response, String reason) {
+        response.setReasonPhrase(reason);
+        return response;
+    }
+
+    private byte[] randomBytes() {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,80 @@
+package io.voxgate.sip;
+
+import java.io.IOException;
+
+import io.voxgate.sip.TestSipClient.Response;
+
+/** A test phone: a TLS connection plus the few SIP moves a call needs, written out as text. */
+public final class TestPhone implements AutoCloseable {
+
+    public final TestSipClient sip;
+    public final String user;
+    public final String domain;
+    private final String password;
+    private int cseq = 1;
+
+    public TestPhone(TestSipClient sip, String user, String domain, String password) {
+        this.sip = sip;
+        this.user = user;
+        this.domain = domain;
+        this.password = password;
+    }
+
+    public String contact() {
+        return sip.localContact(user);
+    }
+
+    public Response register() throws IOException {
+        String contact = "Contact: " + contact() + "\r\nExpires: 600\r\n";
+        Response challenge = sip.send(sip.register(user, domain, contact));
+        return sip.send(sip.register(user, domain, TestSipClient.authorization(challenge.all("WWW-Authenticate").getLast(),
+                "REGISTER", "sip:" + domain, user, password, 1) + contact));
+    }
+
+    /** An INVITE (or other initial request) to {@code target}, without credentials. */
+    public String request(String method, String target, String callId, String branch, String extraHeaders) {
+        return method + " sip:" + target + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/TLS 127.0.0.1:" + sip.localPort() + ";branch=" + branch + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:" + user + "@" + domain + ">;tag=from-" + user + "\r\n"
+                + "To: <sip:" + target + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + (cseq++) + " " + method + "\r\n"
+                + "Contact: " + contact() + "\r\n"
+                + extraHeaders
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    /** Sends an INVITE, answers the 407, and returns what follows the authenticated INVITE (normally 100 Trying). */
+    public Response authenticatedInvite(String target, String callId, String branch, String extraHeaders) throws IOException {
+        Response challenge = sip.send(request("INVITE", target, callId, branch + "-1", extraHeaders));
+        if (challenge.status() != 407) {
+            return challenge;
+        }
+        String authorization = TestSipClient.authorization(challenge.all("Proxy-Authenticate").getLast(), "INVITE", "sip:" + target,
+                user, password, 1).replace("Authorization:", "Proxy-Authorization:");
+        return sip.send(request("INVITE", target, callId, branch, authorization + extraHeaders));
+    }
+
+    /** A response to a received request: Via, From, To, Call-ID, CSeq and Record-Route copied, To tagged. */
+    public static String answer(Response request, int status, String reason, String contact) {
+        String to = request.header("To");
+        if (!to.contains("tag=")) {
+            to = to + ";tag=to-" + status;
+        }
+        return "SIP/2.0 " + status + " " + reason + "\r\n"
+                + request.copy("Via")
+                + request.copy("Record-Route")
+                + "From: " + request.header("From") + "\r\n"
+                + "To: " + to + "\r\n"
+                + "Call-ID: " + request.header("Call-ID") + "\r\n"
+                + "CSeq: " + request.header("CSeq") + "\r\n"
+                + (contact == null ? "" : "Contact: " + contact + "\r\n")
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    @Override
+    public void close() throws IOException {
+        sip.close();
+    }
+}

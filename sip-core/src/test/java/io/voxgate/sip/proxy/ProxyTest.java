@@ -1,0 +1,189 @@
+package io.voxgate.sip.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.voxgate.sip.RunningSipSwitchAccess;
+import io.voxgate.sip.TestPhone;
+import io.voxgate.sip.TestSipClient.Response;
+
+/** Calls through the proxy between phones on real TLS connections, over a real database. */
+class ProxyTest {
+
+    private static final String ACME = "pbx.acme.example";
+    private static RunningSipSwitchAccess sip;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sip = RunningSipSwitchAccess.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sip.close();
+    }
+
+    @AfterEach
+    void forgive() {
+        sip.guard().unban(InetAddress.getLoopbackAddress());
+    }
+
+    private static TestPhone phone(String user) throws Exception {
+        return new TestPhone(sip.client(), user, ACME, RunningSipSwitchAccess.PASSWORD);
+    }
+
+    @Test
+    void inviteWithoutCredentialsIsChallengedWith407() throws Exception {
+        try (TestPhone alice = phone("1001")) {
+            Response response = alice.sip.send(alice.request("INVITE", "1002@" + ACME, "c-407", "z9hG4bKa407", ""));
+
+            assertThat(response.status()).isEqualTo(407);
+            assertThat(response.all("Proxy-Authenticate")).hasSize(2);
+        }
+    }
+
+    @Test
+    void callIsSetUpAndTornDownThroughTheProxy() throws Exception {
+        try (TestPhone alice = phone("1001"); TestPhone bob = phone("1002")) {
+            assertThat(bob.register().status()).isEqualTo(200);
+
+            Response trying = alice.authenticatedInvite("1002@" + ACME, "call-1", "z9hG4bKcall1",
+                    "P-Asserted-Identity: <sip:9999@" + ACME + ">\r\n");
+            assertThat(trying.status()).isEqualTo(100);
+
+            Response invite = bob.sip.readResponse();
+            assertThat(invite.method()).isEqualTo("INVITE");
+            assertThat(invite.addresses("Record-Route")).hasSize(2);
+            assertThat(viaCount(invite)).isEqualTo(2);
+            assertThat(invite.header("P-Asserted-Identity")).contains("sip:1001@" + ACME);
+            assertThat(invite.all("P-Asserted-Identity")).hasSize(1); // the phone's own claim was removed
+            assertThat(invite.header("Proxy-Authorization")).isNull();
+
+            bob.sip.sendRaw(TestPhone.answer(invite, 180, "Ringing", bob.contact()));
+            assertThat(alice.sip.readResponse().status()).isEqualTo(180);
+            bob.sip.sendRaw(TestPhone.answer(invite, 200, "OK", bob.contact()));
+            Response ok = alice.sip.readResponse();
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(viaCount(ok)).isEqualTo(1);
+
+            // the caller's route set is the Record-Route in reverse
+            List<String> routes = new ArrayList<>(ok.addresses("Record-Route"));
+            Collections.reverse(routes);
+            String callerRoute = "Route: " + String.join(", ", routes) + "\r\n";
+            alice.sip.sendRaw(inDialog("ACK", bob.contact(), ok, callerRoute, "z9hG4bKack1", 1, alice));
+            Response ack = bob.sip.readResponse();
+            assertThat(ack.method()).isEqualTo("ACK");
+
+            // the callee hangs up: its BYE goes back down the caller's own connection
+            String calleeRoute = "Route: " + String.join(", ", invite.addresses("Record-Route")) + "\r\n";
+            bob.sip.sendRaw("BYE " + alice.contact().replaceAll("[<>]", "") + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/TLS 127.0.0.1:" + bob.sip.localPort() + ";branch=z9hG4bKbye1\r\n"
+                    + "Max-Forwards: 70\r\n" + calleeRoute
+                    + "From: " + ok.header("To") + "\r\nTo: " + ok.header("From") + "\r\n"
+                    + "Call-ID: call-1\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n");
+            Response bye = alice.sip.readResponse();
+            assertThat(bye.method()).isEqualTo("BYE");
+            alice.sip.sendRaw(TestPhone.answer(bye, 200, "OK", null));
+            assertThat(bob.sip.readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void cancelFromTheCallerEndsTheCallWith487() throws Exception {
+        try (TestPhone alice = phone("1001"); TestPhone bob = phone("1002")) {
+            bob.register();
+            alice.authenticatedInvite("1002@" + ACME, "call-cancel", "z9hG4bKcancel", "");
+            Response invite = bob.sip.readResponse();
+            bob.sip.sendRaw(TestPhone.answer(invite, 180, "Ringing", bob.contact()));
+            assertThat(alice.sip.readResponse().status()).isEqualTo(180);
+
+            alice.sip.sendRaw("CANCEL sip:1002@" + ACME + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/TLS 127.0.0.1:" + alice.sip.localPort() + ";branch=z9hG4bKcancel;rport\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:1001@" + ACME + ">;tag=from-1001\r\nTo: <sip:1002@" + ACME + ">\r\n"
+                    + "Call-ID: call-cancel\r\nCSeq: 2 CANCEL\r\nContent-Length: 0\r\n\r\n");
+            assertThat(alice.sip.readResponse().status()).isEqualTo(200); // for the CANCEL
+
+            Response cancel = bob.sip.readResponse();
+            assertThat(cancel.method()).isEqualTo("CANCEL");
+            bob.sip.sendRaw(TestPhone.answer(cancel, 200, "OK", null));
+            bob.sip.sendRaw(TestPhone.answer(invite, 487, "Request Terminated", null));
+
+            assertThat(alice.sip.readResponse().status()).isEqualTo(487);
+            assertThat(bob.sip.readResponse().method()).isEqualTo("ACK"); // the proxy ACKs the 487 itself
+        }
+    }
+
+    @Test
+    void inviteForksToEveryContactAndTheLosersAreCancelled() throws Exception {
+        try (TestPhone alice = phone("1001"); TestPhone desk = phone("1002"); TestPhone mobile = phone("1002")) {
+            desk.register();
+            mobile.register();
+
+            alice.authenticatedInvite("1002@" + ACME, "call-fork", "z9hG4bKfork", "");
+            Response atDesk = desk.sip.readResponse();
+            Response atMobile = mobile.sip.readResponse();
+            assertThat(atDesk.method()).isEqualTo("INVITE");
+            assertThat(atMobile.method()).isEqualTo("INVITE");
+
+            mobile.sip.sendRaw(TestPhone.answer(atMobile, 200, "OK", mobile.contact()));
+
+            assertThat(alice.sip.readResponse().status()).isEqualTo(200);
+            assertThat(desk.sip.readResponse().method()).isEqualTo("CANCEL");
+        }
+    }
+
+    @Test
+    void unknownUserIs404() throws Exception {
+        try (TestPhone alice = phone("1001")) {
+            assertThat(alice.authenticatedInvite("4040@" + ACME, "call-404", "z9hG4bK404", "").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void registeredButUnreachableUserIs480() throws Exception {
+        try (TestPhone alice = phone("1001")) {
+            try (TestPhone bob = phone("1002")) {
+                bob.register();
+            } // bob's connection is gone: his binding with it
+            Thread.sleep(200);
+
+            assertThat(alice.authenticatedInvite("1002@" + ACME, "call-gone", "z9hG4bKgone", "").status()).isEqualTo(480);
+        }
+    }
+
+    @Test
+    void callsIntoAnotherTenantAreRefusedAsUnknown() throws Exception {
+        try (TestPhone alice = phone("1001")) {
+            assertThat(alice.authenticatedInvite("2001@pbx.globex.example", "call-x", "z9hG4bKx", "").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void callerMayNotClaimAnotherUsersFromAddress() throws Exception {
+        try (TestPhone mallory = new TestPhone(sip.client(), "1002", ACME, "wrong-password-for-1002")) {
+            assertThat(mallory.authenticatedInvite("1001@" + ACME, "call-spoof", "z9hG4bKspoof", "").status()).isEqualTo(403);
+        }
+    }
+
+    private static int viaCount(Response message) {
+        return message.all("Via").stream().mapToInt(line -> line.split(",\\s*SIP/2.0/").length).sum();
+    }
+
+    private static String inDialog(String method, String contact, Response ok, String route, String branch, int cseq, TestPhone from) {
+        return method + " " + contact.replaceAll("[<>]", "") + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/TLS 127.0.0.1:" + from.sip.localPort() + ";branch=" + branch + "\r\n"
+                + "Max-Forwards: 70\r\n" + route
+                + "From: " + ok.header("From") + "\r\nTo: " + ok.header("To") + "\r\n"
+                + "Call-ID: " + ok.header("Call-ID") + "\r\nCSeq: " + cseq + " " + method + "\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+}
