@@ -1,22 +1,40 @@
 package io.voxgate.sip;
 
+import java.net.InetAddress;
 import java.time.Duration;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.security.EdgeGuard;
 
-/** Public face of {@link RunningSipSwitch} for tests in other packages. */
-public final class RunningSipSwitchAccess implements AutoCloseable {
+/**
+ * A running SIP stack for a test class ({@code @RegisterExtension static}): started once before all
+ * tests, stopped after them. After each test the loopback address is un-banned, so a test that
+ * fails authentication on purpose does not lock the next one out.
+ */
+public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
     public static final String PASSWORD = RunningSipSwitch.PASSWORD;
-    private final RunningSipSwitch sip;
+    private RunningSipSwitch sip;
 
-    private RunningSipSwitchAccess(RunningSipSwitch sip) {
-        this.sip = sip;
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        sip = new RunningSipSwitch();
     }
 
-    public static RunningSipSwitchAccess start() throws Exception {
-        return new RunningSipSwitchAccess(new RunningSipSwitch());
+    @Override
+    public void afterEach(ExtensionContext context) {
+        sip.guard.unban(InetAddress.getLoopbackAddress());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        sip.close();
     }
 
     public TestSipClient client() throws Exception {
@@ -31,20 +49,15 @@ public final class RunningSipSwitchAccess implements AutoCloseable {
         return sip.database;
     }
 
+    public EdgeGuard guard() {
+        return sip.guard;
+    }
+
     public void advanceClock(Duration duration) {
         sip.clock.advance(duration);
     }
 
-    public io.voxgate.sip.security.EdgeGuard guard() {
-        return sip.guard;
-    }
-
     public void flushBindings() throws InterruptedException {
         sip.bindingStore.flush();
-    }
-
-    @Override
-    public void close() throws Exception {
-        sip.close();
     }
 }

@@ -220,17 +220,7 @@ public final class Proxy {
     }
 
     private void sendBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target) {
-        String branch = MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes());
-        try {
-            Via via = new Via();
-            via.setTransport("TLS");
-            via.setHost(target.localAddress().getAddress().getHostAddress());
-            via.setPort(target.localAddress().getPort());
-            via.setBranch(branch);
-            copy.addFirst(via);
-        } catch (ParseException | InvalidArgumentException | SipException e) {
-            throw new IllegalStateException("cannot add the proxy's Via", e);
-        }
+        String branch = addVia(copy, target);
         ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch, target, copy);
         txn.branches.put(branch, b);
         byOurBranch.put(branch, txn);
@@ -398,17 +388,20 @@ public final class Proxy {
         }
     }
 
-    private void addVia(SIPRequest request, SipFlow target) {
+    /** Adds this proxy's Via with a fresh RFC 3261 branch toward {@code target}; returns the branch. */
+    private String addVia(SIPRequest request, SipFlow target) {
+        String branch = MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes());
         try {
             Via via = new Via();
             via.setTransport("TLS");
             via.setHost(target.localAddress().getAddress().getHostAddress());
             via.setPort(target.localAddress().getPort());
-            via.setBranch(MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes()));
+            via.setBranch(branch);
             request.addFirst(via);
         } catch (ParseException | InvalidArgumentException | SipException e) {
             throw new IllegalStateException("cannot add the proxy's Via", e);
         }
+        return branch;
     }
 
     /**

@@ -2,15 +2,12 @@ package io.voxgate.sip.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.voxgate.sip.RunningSipSwitchAccess;
 import io.voxgate.sip.TestPhone;
@@ -20,22 +17,8 @@ import io.voxgate.sip.TestSipClient.Response;
 class ProxyTest {
 
     private static final String ACME = "pbx.acme.example";
-    private static RunningSipSwitchAccess sip;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sip = RunningSipSwitchAccess.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sip.close();
-    }
-
-    @AfterEach
-    void forgive() {
-        sip.guard().unban(InetAddress.getLoopbackAddress());
-    }
+    @RegisterExtension
+    static final RunningSipSwitchAccess sip = new RunningSipSwitchAccess();
 
     private static TestPhone phone(String user) throws Exception {
         return new TestPhone(sip.client(), user, ACME, RunningSipSwitchAccess.PASSWORD);

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.voxgate.config.db.Sql;
 import io.voxgate.sip.RunningSipSwitchAccess;
@@ -19,23 +18,8 @@ import io.voxgate.sip.location.AddressOfRecord;
 class RegistrarTest {
 
     private static final String ACME = "pbx.acme.example";
-    private static RunningSipSwitchAccess sip;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sip = RunningSipSwitchAccess.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sip.close();
-    }
-
-    /** Several tests fail authentication on purpose; edge security is tested in its own class. */
-    @org.junit.jupiter.api.AfterEach
-    void forgiveFailures() {
-        sip.guard().unban(java.net.InetAddress.getLoopbackAddress());
-    }
+    @RegisterExtension
+    static final RunningSipSwitchAccess sip = new RunningSipSwitchAccess();
 
     @Test
     void registerWithoutCredentialsIsChallengedWithSha256ThenMd5() throws Exception {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.voxgate.sip.RunningSipSwitchAccess;
 import io.voxgate.sip.TestSipClient;
@@ -17,22 +15,8 @@ import io.voxgate.sip.TestSipClient;
 class EdgeSecurityTest {
 
     private static final String ACME = "pbx.acme.example";
-    private static RunningSipSwitchAccess sip;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sip = RunningSipSwitchAccess.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sip.close();
-    }
-
-    @AfterEach
-    void liftBans() {
-        sip.guard().unban(InetAddress.getLoopbackAddress());
-    }
+    @RegisterExtension
+    static final RunningSipSwitchAccess sip = new RunningSipSwitchAccess();
 
     @Test
     void scannerGetsNoAnswerAndIsThenRefusedAtConnect() throws Exception {
