@@ -20,6 +20,8 @@ import io.voxgate.sip.auth.DigestAuthenticator;
 import io.voxgate.sip.auth.NonceService;
 import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.hooks.InternalCallsPolicy;
+import io.voxgate.sip.hooks.PassThroughMediaAnchor;
 import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
@@ -57,7 +59,9 @@ final class SipStack implements AutoCloseable {
         this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
         DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME));
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard);
-        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, timers, TIMER_C, metrics);
+        // Dial plans, fraud limits and the SRTP relay plug in here as they land.
+        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, timers, TIMER_C, metrics,
+                new InternalCallsPolicy(), new PassThroughMediaAnchor());
         this.sipSwitch = new SipSwitch(registrar, proxy, location, metrics);
     }
 

@@ -24,6 +24,10 @@ import io.voxgate.sip.auth.DigestAuthenticator;
 import io.voxgate.sip.auth.NonceService;
 import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.hooks.CallPolicy;
+import io.voxgate.sip.hooks.InternalCallsPolicy;
+import io.voxgate.sip.hooks.MediaAnchor;
+import io.voxgate.sip.hooks.PassThroughMediaAnchor;
 import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
@@ -66,6 +70,10 @@ final class RunningSipSwitch implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
     RunningSipSwitch() throws Exception {
+        this(new InternalCallsPolicy(), new PassThroughMediaAnchor());
+    }
+
+    RunningSipSwitch(CallPolicy policy, MediaAnchor media) throws Exception {
         pkiDir = Files.createTempDirectory("voxgate-sip-pki-");
         SwitchPki pki = SwitchPki.open(pkiDir, "test-keystore-password".toCharArray());
         pki.init(KeyAlgorithm.EC_P256, "Voxgate test", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()));
@@ -88,7 +96,8 @@ final class RunningSipSwitch implements AutoCloseable {
         guard = new EdgeGuard(EdgePolicy.DEFAULT, clock, metrics);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard);
         server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
-                new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics),
+                new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics,
+                        policy, media),
                         location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
                 guard);
     }

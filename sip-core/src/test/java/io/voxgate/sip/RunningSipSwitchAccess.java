@@ -20,11 +20,23 @@ import io.voxgate.sip.security.EdgeGuard;
 public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
     public static final String PASSWORD = RunningSipSwitch.PASSWORD;
+    private final io.voxgate.sip.hooks.CallPolicy policy;
+    private final io.voxgate.sip.hooks.MediaAnchor media;
     private RunningSipSwitch sip;
+
+    public RunningSipSwitchAccess() {
+        this(new io.voxgate.sip.hooks.InternalCallsPolicy(), new io.voxgate.sip.hooks.PassThroughMediaAnchor());
+    }
+
+    /** A stack with the given hooks wired in, as the launcher would wire dial plans or the relay. */
+    public RunningSipSwitchAccess(io.voxgate.sip.hooks.CallPolicy policy, io.voxgate.sip.hooks.MediaAnchor media) {
+        this.policy = policy;
+        this.media = media;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        sip = new RunningSipSwitch();
+        sip = new RunningSipSwitch(policy, media);
     }
 
     @Override

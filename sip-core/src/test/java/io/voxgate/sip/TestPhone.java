@@ -33,6 +33,11 @@ public final class TestPhone implements AutoCloseable {
 
     /** An INVITE (or other initial request) to {@code target}, without credentials. */
     public String request(String method, String target, String callId, String branch, String extraHeaders) {
+        return request(method, target, callId, branch, extraHeaders, "");
+    }
+
+    /** The same with an SDP body (empty for none). */
+    public String request(String method, String target, String callId, String branch, String extraHeaders, String sdp) {
         return method + " sip:" + target + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/TLS 127.0.0.1:" + sip.localPort() + ";branch=" + branch + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
@@ -42,22 +47,31 @@ public final class TestPhone implements AutoCloseable {
                 + "CSeq: " + (cseq++) + " " + method + "\r\n"
                 + "Contact: " + contact() + "\r\n"
                 + extraHeaders
-                + "Content-Length: 0\r\n\r\n";
+                + (sdp.isEmpty() ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + sdp.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + sdp;
     }
 
     /** Sends an INVITE, answers the 407, and returns what follows the authenticated INVITE (normally 100 Trying). */
     public Response authenticatedInvite(String target, String callId, String branch, String extraHeaders) throws IOException {
-        Response challenge = sip.send(request("INVITE", target, callId, branch + "-1", extraHeaders));
+        return authenticatedInvite(target, callId, branch, extraHeaders, "");
+    }
+
+    public Response authenticatedInvite(String target, String callId, String branch, String extraHeaders, String sdp) throws IOException {
+        Response challenge = sip.send(request("INVITE", target, callId, branch + "-1", extraHeaders, sdp));
         if (challenge.status() != 407) {
             return challenge;
         }
         String authorization = TestSipClient.authorization(challenge.all("Proxy-Authenticate").getLast(), "INVITE", "sip:" + target,
                 user, password, 1).replace("Authorization:", "Proxy-Authorization:");
-        return sip.send(request("INVITE", target, callId, branch, authorization + extraHeaders));
+        return sip.send(request("INVITE", target, callId, branch, authorization + extraHeaders, sdp));
     }
 
     /** A response to a received request: Via, From, To, Call-ID, CSeq and Record-Route copied, To tagged. */
     public static String answer(Response request, int status, String reason, String contact) {
+        return answer(request, status, reason, contact, "");
+    }
+
+    public static String answer(Response request, int status, String reason, String contact, String sdp) {
         String to = request.header("To");
         if (!to.contains("tag=")) {
             to = to + ";tag=to-" + status;
@@ -70,7 +84,8 @@ public final class TestPhone implements AutoCloseable {
                 + "Call-ID: " + request.header("Call-ID") + "\r\n"
                 + "CSeq: " + request.header("CSeq") + "\r\n"
                 + (contact == null ? "" : "Contact: " + contact + "\r\n")
-                + "Content-Length: 0\r\n\r\n";
+                + (sdp.isEmpty() ? "" : "Content-Type: application/sdp\r\n")
+                + "Content-Length: " + sdp.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + sdp;
     }
 
     @Override

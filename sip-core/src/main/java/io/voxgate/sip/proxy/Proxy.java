@@ -37,6 +37,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.user.SipCredential;
 import io.voxgate.sip.auth.DigestAuthenticator;
+import io.voxgate.sip.hooks.CallPolicy;
+import io.voxgate.sip.hooks.MediaAnchor;
 import io.voxgate.sip.location.AddressOfRecord;
 import io.voxgate.sip.location.Binding;
 import io.voxgate.sip.location.LocationService;
@@ -68,13 +70,18 @@ public final class Proxy {
     private final ScheduledExecutorService timers;
     private final Duration timerC;
     private final MeterRegistry metrics;
+    private final CallPolicy policy;
+    private final MediaAnchor media;
     private final AddressFactoryImpl addresses = new AddressFactoryImpl();
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentMap<String, ProxyTransaction> byCallerBranch = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ProxyTransaction> byOurBranch = new ConcurrentHashMap<>();
 
     public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
-                 EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics) {
+                 EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
+                 CallPolicy policy, MediaAnchor media) {
+        this.policy = policy;
+        this.media = media;
         this.accounts = accounts;
         this.authenticator = authenticator;
         this.location = location;
@@ -183,6 +190,16 @@ public final class Proxy {
 
     private void forward(SipFlow callerFlow, SIPRequest request, Decision decision) {
         TargetLookup targets = decision.targets;
+        SipUri requestUri = (SipUri) request.getRequestURI();
+        CallPolicy.Verdict verdict = policy.decide(new CallPolicy.CallAttempt(decision.tenant.slug(), decision.caller,
+                request.getMethod(), requestUri.getUser(), requestUri.getHost(), request.getCallId().getCallId()));
+        if (verdict instanceof CallPolicy.Verdict.Reject reject) {
+            log.info("{} from {}@{} to {} refused by rule {}", request.getMethod(), decision.caller, decision.tenant.slug(),
+                    requestUri.getUser(), reject.rule());
+            metrics.counter("voxgate.sip.policy.rejections").increment();
+            callerFlow.send(withWarning(request.createResponse(reject.status()), reject.rule()));
+            return;
+        }
         if (targets.reachable.isEmpty()) {
             answer(callerFlow, request, targets.exists ? SIPResponse.TEMPORARILY_UNAVAILABLE : SIPResponse.NOT_FOUND);
             return;
@@ -221,6 +238,10 @@ public final class Proxy {
 
     private void sendBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target) {
         String branch = addVia(copy, target);
+        byte[] sdp = sdpOf(copy);
+        if (sdp != null) {
+            setSdp(copy, media.offer(copy.getCallId().getCallId(), branch, sdp));
+        }
         ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch, target, copy);
         txn.branches.put(branch, b);
         byOurBranch.put(branch, txn);
@@ -274,6 +295,10 @@ public final class Proxy {
         if (status == SIPResponse.TRYING) {
             return;
         }
+        byte[] answer = sdpOf(response);
+        if (answer != null && status < 300) {
+            setSdp(response, media.answer(response.getCallId().getCallId(), branch.id, answer));
+        }
         synchronized (txn) {
             if (status < 200) {
                 branch.provisional = true;
@@ -291,6 +316,7 @@ public final class Proxy {
             } else {
                 if ("INVITE".equals(txn.original.getMethod())) {
                     branch.target.send(branch.forwarded.createAckRequest((gov.nist.javax.sip.header.To) response.getTo())); // the client transaction ACKs non-2xx
+                    media.releaseBranch(txn.original.getCallId().getCallId(), branch.id);
                 }
                 if (ProxyTransaction.better(response, txn.best)) {
                     txn.best = response;
@@ -334,6 +360,7 @@ public final class Proxy {
                 return;
             }
             log.info("INVITE {} timed out (Timer C); cancelling", txn.original.getCallId().getCallId());
+            media.releaseCall(txn.original.getCallId().getCallId());
             cancelPendingBranches(txn);
             txn.caller.send(txn.original.createResponse(SIPResponse.REQUEST_TIMEOUT));
             txn.finalForwarded = true;
@@ -375,6 +402,9 @@ public final class Proxy {
         }
         if (!decrementMaxForwards(flow, request)) {
             return;
+        }
+        if ("BYE".equals(request.getMethod())) {
+            media.releaseCall(request.getCallId().getCallId());
         }
         if ("ACK".equals(request.getMethod())) {
             addVia(request, next.get());
@@ -456,6 +486,32 @@ public final class Proxy {
             }
             return false;
         }
+    }
+
+    private static byte[] sdpOf(gov.nist.javax.sip.message.SIPMessage message) {
+        var type = message.getContentTypeHeader();
+        byte[] body = message.getRawContent();
+        if (type == null || body == null || body.length == 0) {
+            return null;
+        }
+        return "application".equalsIgnoreCase(type.getContentType()) && "sdp".equalsIgnoreCase(type.getContentSubType()) ? body : null;
+    }
+
+    private static void setSdp(gov.nist.javax.sip.message.SIPMessage message, byte[] sdp) {
+        message.setMessageContent("application", "sdp", sdp); // also sets Content-Length
+    }
+
+    private static SIPResponse withWarning(SIPResponse response, String rule) {
+        try {
+            gov.nist.javax.sip.header.Warning warning = new gov.nist.javax.sip.header.Warning();
+            warning.setCode(399);
+            warning.setAgent("voxgate");
+            warning.setText("refused by rule " + rule);
+            response.setHeader(warning);
+        } catch (ParseException | InvalidArgumentException e) {
+            log.warn("cannot add the Warning for rule {}", rule, e);
+        }
+        return response;
     }
 
     private static String callerKey(SIPRequest request) {

@@ -1,0 +1,102 @@
+package io.voxgate.sip.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.voxgate.sip.RunningSipSwitchAccess;
+import io.voxgate.sip.TestPhone;
+import io.voxgate.sip.TestSipClient.Response;
+import io.voxgate.sip.hooks.CallPolicy;
+import io.voxgate.sip.hooks.MediaAnchor;
+
+/** The proxy's hook points with real implementations plugged in, as dial plans and the relay will be. */
+class CallHooksTest {
+
+    private static final String ACME = "pbx.acme.example";
+    private static final String OFFER = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n"
+            + "m=audio 40000 RTP/SAVP 0\r\n";
+    private static final String ANSWER = OFFER.replace("192.0.2.10", "192.0.2.20").replace("40000", "42000");
+
+    /** Refuses calls to extension 1099, as a dial plan's blocked-destination rule would. */
+    private static final CallPolicy BLOCK_1099 = attempt -> "1099".equals(attempt.targetUser())
+            ? new CallPolicy.Verdict.Reject(403, "blocked-destination") : CallPolicy.PROCEED;
+
+    /** Puts a relay address into every SDP, as the SRTP relay will, and records releases. */
+    static final class RecordingAnchor implements MediaAnchor {
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public byte[] offer(String callId, String branchId, byte[] sdp) {
+            events.add("offer " + callId);
+            return relay(sdp);
+        }
+
+        @Override
+        public byte[] answer(String callId, String branchId, byte[] sdp) {
+            events.add("answer " + callId);
+            return relay(sdp);
+        }
+
+        @Override
+        public void releaseBranch(String callId, String branchId) {
+            events.add("release-branch " + callId);
+        }
+
+        @Override
+        public void releaseCall(String callId) {
+            events.add("release " + callId);
+        }
+
+        private static byte[] relay(byte[] sdp) {
+            return new String(sdp, StandardCharsets.UTF_8).replaceAll("IN IP4 192\\.0\\.2\\.\\d+", "IN IP4 203.0.113.1")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final RecordingAnchor ANCHOR = new RecordingAnchor();
+
+    @RegisterExtension
+    static final RunningSipSwitchAccess sip = new RunningSipSwitchAccess(BLOCK_1099, ANCHOR);
+
+    @Test
+    void policyRejectionAnswersWithTheStatusAndNamesTheRuleInAWarning() throws Exception {
+        try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            Response refused = alice.authenticatedInvite("1099@" + ACME, "call-blocked", "z9hG4bKblocked", "");
+
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.header("Warning")).contains("399 voxgate").contains("blocked-destination");
+        }
+    }
+
+    @Test
+    void mediaAnchorRewritesTheOfferAndTheAnswerAndIsReleasedOnBye() throws Exception {
+        try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD);
+             TestPhone bob = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            bob.register();
+            alice.authenticatedInvite("1002@" + ACME, "call-media", "z9hG4bKmedia", "", OFFER);
+
+            Response invite = bob.sip.readResponse();
+            assertThat(invite.raw()).contains("c=IN IP4 203.0.113.1").doesNotContain("192.0.2.10");
+
+            bob.sip.sendRaw(TestPhone.answer(invite, 200, "OK", bob.contact(), ANSWER));
+            Response ok = alice.sip.readResponse();
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.raw()).contains("c=IN IP4 203.0.113.1").doesNotContain("192.0.2.20");
+
+            String route = "Route: " + String.join(", ", invite.addresses("Record-Route")) + "\r\n";
+            bob.sip.sendRaw("BYE " + alice.contact().replaceAll("[<>]", "") + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/TLS 127.0.0.1:" + bob.sip.localPort() + ";branch=z9hG4bKbyemedia\r\n"
+                    + "Max-Forwards: 70\r\n" + route + "From: " + ok.header("To") + "\r\nTo: " + ok.header("From") + "\r\n"
+                    + "Call-ID: call-media\r\nCSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n");
+            assertThat(alice.sip.readResponse().method()).isEqualTo("BYE");
+
+            assertThat(ANCHOR.events).contains("offer call-media", "answer call-media", "release call-media");
+        }
+    }
+}
