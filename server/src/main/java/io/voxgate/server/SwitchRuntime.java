@@ -130,20 +130,44 @@ public final class SwitchRuntime implements AutoCloseable {
         register(objectStore);
 
         // registered after the stack, so on shutdown the listener closes before the binding writer
-        sipListener = register(sip.listen(new InetSocketAddress(InetAddress.ofLiteral(settings.sip().listenAddress()),
-                settings.sip().tlsPort()), pki.serverCredential()));
+        InetSocketAddress sipAddress = new InetSocketAddress(InetAddress.ofLiteral(settings.sip().listenAddress()), settings.sip().tlsPort());
+        sipListener = register(listening("sip.tls-port", sipAddress, () -> sip.listen(sipAddress, pki.serverCredential())));
 
         bindJvmMetrics();
         SwitchHealth health = new SwitchHealth(List.of(
                 HealthCheck.of("database", this::databaseProblem),
                 HealthCheck.of("object-store", objectStore::problem)));
-        admin = AdminHttpsServer.start(settings.admin().listenAddress(), settings.admin().httpsPort(),
-                PkiRuntime.serverKeystore(settings), PkiRuntime.keystorePassword(settings, env), health, metrics);
+        char[] keystorePassword = PkiRuntime.keystorePassword(settings, env);
+        admin = listening("admin.https-port", new InetSocketAddress(settings.admin().listenAddress(), settings.admin().httpsPort()),
+                () -> AdminHttpsServer.start(settings.admin().listenAddress(), settings.admin().httpsPort(),
+                        PkiRuntime.serverKeystore(settings), keystorePassword, health, metrics));
         register(admin);
 
         log.info("admin HTTPS listening on https://{}:{} (/health, /metrics)", settings.admin().listenAddress(), admin.port());
         log.info("root CA {} SHA-256 fingerprint {}", settings.pkiDir().resolve("root-ca.pem"), pki.rootCaFingerprint());
         log.info("Voxgate started");
+    }
+
+    private interface Listener<T> {
+        T start() throws Exception;
+    }
+
+    /** Starts a listener; a port that is taken or not ours to bind becomes an error naming the setting. */
+    private <T> T listening(String key, InetSocketAddress address, Listener<T> listener) throws Exception {
+        try {
+            return listener.start();
+        } catch (Exception e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                String message = String.valueOf(cause.getMessage());
+                if (cause instanceof java.net.BindException || message.contains("Address already in use")
+                        || message.contains("Permission denied")) {
+                    throw settings.error(key, "cannot listen on " + address.getHostString() + ":" + address.getPort()
+                            + " (" + message.replaceFirst("^.*?(Address already in use|Permission denied).*$", "$1")
+                            + "): is another process using it?");
+                }
+            }
+            throw e;
+        }
     }
 
     /** data-dir must be reachable (o+x) by the embedded PostgreSQL's account, but not listable. */

@@ -150,7 +150,8 @@ class SwitchBootTest {
             assertThat(challenge.status()).isEqualTo(401);
             assertThat(ok.status()).isEqualTo(200);
         }
-        assertThat(get("/metrics", trustingRootCa()).body()).contains("voxgate_sip_registrations_total");
+        assertThat(get("/metrics", trustingRootCa()).body()).contains("voxgate_sip_registrations_total")
+                .contains("voxgate_sip_responses_total{class=\"4xx\"}").contains("voxgate_sip_connections");
     }
 
     @Test

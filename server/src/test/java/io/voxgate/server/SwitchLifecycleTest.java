@@ -57,6 +57,20 @@ class SwitchLifecycleTest {
     }
 
     @Test
+    void takenSipPortStopsTheStartNamingTheSettingAndLeavesNothingRunning() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var settings = new io.voxgate.server.settings.SettingsLoader().loadText("voxgate.yml",
+                    TestSwitch.yaml(base).replace("tls-port: 0", "tls-port: " + taken.getLocalPort()));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> SwitchRuntime.start(settings, Map.of(), quietConsole()))
+                    .isInstanceOf(io.voxgate.server.settings.SettingsException.class)
+                    .hasMessageContaining("sip.tls-port: cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("Address already in use");
+        }
+        assertThat(processesMentioning(base.toString())).isEmpty();
+    }
+
+    @Test
     void closingStopsTheEmbeddedServersAndFreesTheListeners() throws Exception {
         long postgresPid;
         int adminPort;

@@ -44,11 +44,13 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
     private final String transport;
     private final Counter malformed;
     private final EdgeGuard guard;
+    private final ResponseCounters responses;
     private SipFlow flow;
 
     SipConnectionHandler(SipMessageParser parser, SipRequestHandler handler, FlowRegistry flows, String transport,
-                         MeterRegistry metrics, EdgeGuard guard) {
+                         MeterRegistry metrics, EdgeGuard guard, ResponseCounters responses) {
         this.guard = guard;
+        this.responses = responses;
         this.parser = parser;
         this.handler = handler;
         this.flows = flows;
@@ -62,7 +64,7 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
             ctx.close(); // before the TLS handshake: a banned source costs no crypto
             return;
         }
-        flow = new SipFlow(flows.nodeId() + "-" + FLOW_IDS.incrementAndGet(), ctx.channel(), transport);
+        flow = new SipFlow(flows.nodeId() + "-" + FLOW_IDS.incrementAndGet(), ctx.channel(), transport, responses);
         flows.add(flow);
         super.channelActive(ctx);
     }

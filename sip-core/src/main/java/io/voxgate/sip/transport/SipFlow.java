@@ -19,8 +19,10 @@ public final class SipFlow {
     private final Channel channel;
     private final String transport;
     private volatile Optional<X509Certificate> peerCertificate = Optional.empty();
+    private final ResponseCounters responses;
 
-    SipFlow(String id, Channel channel, String transport) {
+    SipFlow(String id, Channel channel, String transport, ResponseCounters responses) {
+        this.responses = responses;
         this.id = id;
         this.channel = channel;
         this.transport = transport;
@@ -55,6 +57,9 @@ public final class SipFlow {
     }
 
     public void send(SIPMessage message) {
+        if (message instanceof gov.nist.javax.sip.message.SIPResponse response) {
+            responses.count(response.getStatusCode());
+        }
         channel.writeAndFlush(Unpooled.wrappedBuffer(message.encodeAsBytes(transport)));
     }
 

@@ -79,6 +79,7 @@ public final class SipTlsServer implements AutoCloseable {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, io);
         SipMessageParser parser = new SipMessageParser();
+        ResponseCounters responses = new ResponseCounters(metrics);
         metrics.gauge("voxgate.sip.connections", flows, FlowRegistry::size);
         try {
             Channel channel = new ServerBootstrap()
@@ -96,7 +97,7 @@ public final class SipTlsServer implements AutoCloseable {
                                     .addLast("tls", tls)
                                     .addLast("idle", new IdleStateHandler(timeouts.idle().toSeconds(), 0, 0, TimeUnit.SECONDS))
                                     .addLast("framer", new SipFrameDecoder(limits))
-                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, "TLS", metrics, guard));
+                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, "TLS", metrics, guard, responses));
                         }
                     })
                     .bind(address).sync().channel();
