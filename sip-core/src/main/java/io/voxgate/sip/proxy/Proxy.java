@@ -76,6 +76,8 @@ public final class Proxy {
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentMap<String, ProxyTransaction> byCallerBranch = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ProxyTransaction> byOurBranch = new ConcurrentHashMap<>();
+    /** From tag, Call-ID and CSeq of pending initial requests: a second copy on another path is a merge (482). */
+    private final ConcurrentMap<String, String> pendingByDialogKey = new ConcurrentHashMap<>();
 
     public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
                  EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
@@ -208,11 +210,20 @@ public final class Proxy {
             return;
         }
         boolean invite = "INVITE".equals(request.getMethod());
+        assertIdentity(request, decision.caller, decision.tenant.primaryDomain());
+        String mergeKey = request.getFromTag() + "|" + request.getCallId().getCallId() + "|" + request.getCSeq().getSeqNumber()
+                + "|" + request.getMethod();
+        String existing = pendingByDialogKey.putIfAbsent(mergeKey, request.getTopmostVia().getBranch());
+        if (existing != null && !existing.equals(request.getTopmostVia().getBranch())) {
+            // RFC 3261 §8.2.2.2: the same request reached us again by another path (a fork loop)
+            answer(callerFlow, request, SIPResponse.LOOP_DETECTED);
+            return;
+        }
         if (invite) {
             callerFlow.send(request.createResponse(SIPResponse.TRYING));
         }
-        assertIdentity(request, decision.caller, decision.tenant.primaryDomain());
         ProxyTransaction txn = new ProxyTransaction(callerKey(request), callerFlow, request);
+        txn.mergeKey = mergeKey;
         byCallerBranch.put(txn.key, txn);
         boolean recordRoute = invite || "SUBSCRIBE".equals(request.getMethod()) || "REFER".equals(request.getMethod());
         synchronized (txn) {
@@ -349,6 +360,9 @@ public final class Proxy {
             txn.timerC.cancel(false);
         }
         timers.schedule(() -> {
+            if (txn.mergeKey != null) {
+                pendingByDialogKey.remove(txn.mergeKey);
+            }
             byCallerBranch.remove(txn.key, txn);
             txn.branches.keySet().forEach(byOurBranch::remove);
         }, LINGER.toMillis(), TimeUnit.MILLISECONDS);

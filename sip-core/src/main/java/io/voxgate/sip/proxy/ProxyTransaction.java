@@ -38,6 +38,7 @@ final class ProxyTransaction {
     boolean finalForwarded;
     boolean cancelled;
     ScheduledFuture<?> timerC;
+    String mergeKey;
 
     ProxyTransaction(String key, SipFlow caller, SIPRequest original) {
         this.key = key;

@@ -125,6 +125,27 @@ class ProxyTest {
     }
 
     @Test
+    void theSameRequestArrivingAgainOnAnotherBranchIsAMergedRequest482() throws Exception {
+        try (TestPhone alice = phone("1001"); TestPhone bob = phone("1002")) {
+            bob.register();
+            Response challenge = alice.sip.send(alice.request("INVITE", "1002@" + ACME, "call-merge", "z9hG4bKmerge-0", ""));
+            String authorization = io.voxgate.sip.TestSipClient.authorization(challenge.all("Proxy-Authenticate").getLast(),
+                    "INVITE", "sip:1002@" + ACME, "1001", RunningSipSwitchAccess.PASSWORD, 1).replace("Authorization:", "Proxy-Authorization:");
+            String invite = alice.request("INVITE", "1002@" + ACME, "call-merge", "z9hG4bKmerge-a", authorization);
+            assertThat(alice.sip.send(invite).status()).isEqualTo(100);
+
+            // the identical request (same From tag, Call-ID and CSeq) on another branch, as a fork loop delivers it;
+            // a fresh nonce-count so it authenticates
+            String freshCount = io.voxgate.sip.TestSipClient.authorization(challenge.all("Proxy-Authenticate").getLast(), "INVITE",
+                    "sip:1002@" + ACME, "1001", RunningSipSwitchAccess.PASSWORD, 2).replace("Authorization:", "Proxy-Authorization:");
+            String again = invite.replace("z9hG4bKmerge-a", "z9hG4bKmerge-b").replace(authorization, freshCount);
+            Response merged = alice.sip.send(again);
+
+            assertThat(merged.status()).isEqualTo(482);
+        }
+    }
+
+    @Test
     void unknownUserIs404() throws Exception {
         try (TestPhone alice = phone("1001")) {
             assertThat(alice.authenticatedInvite("4040@" + ACME, "call-404", "z9hG4bK404", "").status()).isEqualTo(404);
@@ -137,7 +158,11 @@ class ProxyTest {
             try (TestPhone bob = phone("1002")) {
                 bob.register();
             } // bob's connection is gone: his binding with it
-            Thread.sleep(200);
+            var bob = new io.voxgate.sip.location.AddressOfRecord("acme", "1002");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (!sip.location().lookup(bob).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
 
             assertThat(alice.authenticatedInvite("1002@" + ACME, "call-gone", "z9hG4bKgone", "").status()).isEqualTo(480);
         }
