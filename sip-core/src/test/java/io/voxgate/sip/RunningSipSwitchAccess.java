@@ -61,6 +61,10 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
         return sip.database;
     }
 
+    public io.micrometer.core.instrument.MeterRegistry metrics() {
+        return sip.metrics;
+    }
+
     public EdgeGuard guard() {
         return sip.guard;
     }

@@ -78,6 +78,12 @@ public final class Proxy {
     private final ConcurrentMap<String, ProxyTransaction> byOurBranch = new ConcurrentHashMap<>();
     /** From tag, Call-ID and CSeq of pending initial requests: a second copy on another path is a merge (482). */
     private final ConcurrentMap<String, String> pendingByDialogKey = new ConcurrentHashMap<>();
+    /**
+     * Confirmed INVITE dialogs by Call-ID, for the active-dialogs gauge. A dialog whose BYE never
+     * passes (a phone lost power) ages out after a day rather than counting forever.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> dialogs = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().maximumSize(1_000_000).expireAfterWrite(Duration.ofDays(1)).build();
 
     public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
                  EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
@@ -93,6 +99,7 @@ public final class Proxy {
         this.timerC = timerC;
         this.metrics = metrics;
         metrics.gauge("voxgate.sip.proxy.transactions", byCallerBranch, ConcurrentMap::size);
+        metrics.gauge("voxgate.sip.dialogs", dialogs, d -> d.estimatedSize());
     }
 
     public void onRequest(SipFlow flow, SIPRequest request) {
@@ -322,6 +329,9 @@ public final class Proxy {
             if (status < 300) {
                 // RFC 3261 §16.7 step 5: every 2xx goes upstream, and the other branches are cancelled
                 txn.caller.send(response);
+                if ("INVITE".equals(txn.original.getMethod()) && txn.original.getToTag() == null) {
+                    dialogs.put(response.getCallId().getCallId(), Boolean.TRUE);
+                }
                 txn.finalForwarded = true;
                 cancelPendingBranches(txn);
             } else {
@@ -419,6 +429,7 @@ public final class Proxy {
         }
         if ("BYE".equals(request.getMethod())) {
             media.releaseCall(request.getCallId().getCallId());
+            dialogs.invalidate(request.getCallId().getCallId());
         }
         if ("ACK".equals(request.getMethod())) {
             addVia(request, next.get());

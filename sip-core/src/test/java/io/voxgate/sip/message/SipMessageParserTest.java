@@ -55,6 +55,15 @@ class SipMessageParserTest {
     }
 
     @Test
+    void log4jIsNotOnTheClasspathAndTheParserDoesNotNeedIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName("org.apache.log4j.Logger"))
+                .isInstanceOf(ClassNotFoundException.class);
+
+        // a bare CRLF made the RI reach for log4j (NoClassDefFoundError) before its logger was bridged
+        assertThat(parser.parse("\r\n".getBytes(StandardCharsets.UTF_8))).isInstanceOf(SipParseResult.Malformed.class);
+    }
+
+    @Test
     void garbageIsMalformedNotAnException() {
         SipParseResult result = parser.parse("\u0000\u0001 hello\r\n\r\n".getBytes(StandardCharsets.UTF_8));
 

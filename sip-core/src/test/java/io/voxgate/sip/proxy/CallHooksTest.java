@@ -87,6 +87,7 @@ class CallHooksTest {
             bob.sip.sendRaw(TestPhone.answer(invite, 200, "OK", bob.contact(), ANSWER));
             Response ok = alice.sip.readResponse();
             assertThat(ok.status()).isEqualTo(200);
+            assertThat(sip.metrics().get("voxgate.sip.dialogs").gauge().value()).isEqualTo(1);
             assertThat(ok.raw()).contains("c=IN IP4 203.0.113.1").doesNotContain("192.0.2.20");
 
             String route = "Route: " + String.join(", ", invite.addresses("Record-Route")) + "\r\n";
@@ -97,6 +98,7 @@ class CallHooksTest {
             assertThat(alice.sip.readResponse().method()).isEqualTo("BYE");
 
             assertThat(ANCHOR.events).contains("offer call-media", "answer call-media", "release call-media");
+            assertThat(sip.metrics().get("voxgate.sip.dialogs").gauge().value()).isZero();
         }
     }
 }
