@@ -25,6 +25,8 @@ import io.voxgate.sip.hooks.PassThroughMediaAnchor;
 import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
+import io.voxgate.certs.SwitchPki;
+import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.security.EdgePolicy;
 import io.voxgate.sip.transport.FlowRegistry;
@@ -48,8 +50,10 @@ final class SipStack implements AutoCloseable {
     private final SipSwitch sipSwitch;
     private final MeterRegistry metrics;
     private final EdgeGuard guard;
+    private final java.security.cert.X509Certificate rootCa;
 
-    SipStack(ConfigDatabase database, EdgePolicy edgePolicy, MeterRegistry metrics) {
+    SipStack(ConfigDatabase database, SwitchPki pki, EdgePolicy edgePolicy, MeterRegistry metrics) {
+        this.rootCa = pki.rootCaCertificate();
         this.metrics = metrics;
         String nodeId = nodeId();
         this.flows = new FlowRegistry(nodeId);
@@ -58,7 +62,8 @@ final class SipStack implements AutoCloseable {
         this.location = new LocationService(bindings, Clock.systemUTC());
         this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
         DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME));
-        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard);
+        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
+                new DeviceCertificateCheck(pki));
         // Dial plans, fraud limits and the SRTP relay plug in here as they land.
         Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, timers, TIMER_C, metrics,
                 new InternalCallsPolicy(), new PassThroughMediaAnchor());
@@ -67,7 +72,7 @@ final class SipStack implements AutoCloseable {
 
     SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {
         return SipTlsServer.start(address, serverCredential, sipSwitch, flows, SipStreamLimits.DEFAULT,
-                SipTlsServer.Timeouts.DEFAULT, metrics, guard);
+                SipTlsServer.Timeouts.DEFAULT, metrics, guard, rootCa);
     }
 
     void onConfigChange(ConfigChange change) {

@@ -114,7 +114,7 @@ public final class SwitchRuntime implements AutoCloseable {
         }
         ChangeFeed feed = new ChangeFeed(configStore.database().connectionSettings());
         VoxgateSettings.SipSecurity security = settings.sip().security();
-        SipStack sip = register(new SipStack(configStore.database(), new EdgePolicy(security.authFailuresPerSource(),
+        SipStack sip = register(new SipStack(configStore.database(), pki, new EdgePolicy(security.authFailuresPerSource(),
                 security.authFailuresPerUser(), Duration.ofSeconds(security.failureWindowSeconds()),
                 Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), metrics));
         feed.subscribe(sip::onConfigChange);

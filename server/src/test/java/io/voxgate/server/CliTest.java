@@ -152,6 +152,24 @@ class CliTest {
         }
 
         @Test
+        void devicesAndTheTenantsClientCertificatePolicyAreSetFromTheCli() {
+            voxgate("-c", config, "tenants", "add", "--slug", "hooli", "--name", "Hooli", "--domain", "hooli.example");
+            voxgate("-c", config, "users", "add", "--tenant", "hooli", "--extension", "5001", "--name", "Gavin");
+
+            Result added = voxgate("-c", config, "devices", "add", "--tenant", "hooli", "--mac", "00:15:65:AB:00:01",
+                    "--vendor", "yealink", "--model", "T54W", "--owner", "5001");
+            Result policy = voxgate("-c", config, "tenants", "set-client-certificates", "--slug", "hooli", "--policy", "required");
+            Result bad = voxgate("-c", config, "tenants", "set-client-certificates", "--slug", "hooli", "--policy", "always");
+
+            assertThat(added.out()).contains("device 001565ab0001 added to hooli, owned by 5001");
+            assertThat(voxgate("-c", config, "devices", "list", "--tenant", "hooli").out()).contains("001565ab0001").contains("5001");
+            assertThat(policy.exit()).isZero();
+            assertThat(voxgate("-c", config, "tenants", "list").out()).containsPattern("hooli\\s+hooli.example\\s+active\\s+required");
+            assertThat(bad.exit()).isEqualTo(1);
+            assertThat(bad.err()).contains("expected none, optional or required");
+        }
+
+        @Test
         void certsInitRefusesToOverwriteAnExistingPki() {
             Result result = voxgate("-c", config, "certs", "init");
 

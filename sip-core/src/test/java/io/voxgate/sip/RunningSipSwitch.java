@@ -31,6 +31,7 @@ import io.voxgate.sip.hooks.PassThroughMediaAnchor;
 import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
+import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.security.EdgePolicy;
 import io.voxgate.sip.transport.FlowRegistry;
@@ -56,6 +57,7 @@ final class RunningSipSwitch implements AutoCloseable {
     }
 
     final Path pkiDir;
+    final SwitchPki pki;
     final ConfigDatabase database;
     final Tenant acme;
     final Tenant globex;
@@ -75,7 +77,7 @@ final class RunningSipSwitch implements AutoCloseable {
 
     RunningSipSwitch(CallPolicy policy, MediaAnchor media) throws Exception {
         pkiDir = Files.createTempDirectory("voxgate-sip-pki-");
-        SwitchPki pki = SwitchPki.open(pkiDir, "test-keystore-password".toCharArray());
+        pki = SwitchPki.open(pkiDir, "test-keystore-password".toCharArray());
         pki.init(KeyAlgorithm.EC_P256, "Voxgate test", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()));
 
         database = ConfigDatabase.connect(TestPostgres.freshDatabase(), 4);
@@ -94,12 +96,13 @@ final class RunningSipSwitch implements AutoCloseable {
         DigestAuthenticator authenticator = new DigestAuthenticator(
                 new NonceService("0123456789abcdef0123456789abcdef".getBytes(), clock, Duration.ofMinutes(5)));
         guard = new EdgeGuard(EdgePolicy.DEFAULT, clock, metrics);
-        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard);
+        Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard,
+                new DeviceCertificateCheck(pki));
         server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
                 new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics,
                         policy, media),
                         location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
-                guard);
+                guard, pki.rootCaCertificate());
     }
 
     TestSipClient client() throws Exception {

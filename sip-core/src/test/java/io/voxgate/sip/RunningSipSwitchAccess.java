@@ -53,6 +53,15 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
         return sip.client();
     }
 
+    /** A client presenting a device certificate. */
+    public TestSipClient client(io.voxgate.certs.IssuedDevice device) throws Exception {
+        return new TestSipClient(sip.server.address().getPort(), sip.pkiDir.resolve("root-ca.pem"), device);
+    }
+
+    public io.voxgate.certs.SwitchPki pki() {
+        return sip.pki;
+    }
+
     public LocationService location() {
         return sip.location;
     }

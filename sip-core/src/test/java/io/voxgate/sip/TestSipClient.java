@@ -70,7 +70,30 @@ public final class TestSipClient implements AutoCloseable {
     private final String callId = "test-" + System.nanoTime();
 
     public TestSipClient(int port, Path rootCaPem) throws Exception {
+        this(port, rootCaPem, null);
+    }
+
+    /** A client that presents {@code device} (a device certificate and its key) when the switch asks. */
+    public TestSipClient(int port, Path rootCaPem, io.voxgate.certs.IssuedDevice device) throws Exception {
         SSLContext tls = io.voxgate.certs.TlsPolicy.clientTrusting(rootCaPem);
+        if (device != null) {
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("device", device.privateKey(), "k".toCharArray(),
+                    device.chain().toArray(new java.security.cert.Certificate[0]));
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, "k".toCharArray());
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = java.nio.file.Files.newInputStream(rootCaPem)) {
+                trust.setCertificateEntry("root", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            tmf.init(trust);
+            tls = SSLContext.getInstance("TLS");
+            tls.init(new javax.net.ssl.KeyManager[] {alwaysPresenting((javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0])},
+                    tmf.getTrustManagers(), null);
+        }
         socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port);
         var params = socket.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS"); // check the server certificate's name
@@ -79,6 +102,18 @@ public final class TestSipClient implements AutoCloseable {
         socket.startHandshake();
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** Presents the device certificate whatever issuers the server names, as some phones do. */
+    private static javax.net.ssl.X509KeyManager alwaysPresenting(javax.net.ssl.X509KeyManager keys) {
+        return new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override public String[] getClientAliases(String type, java.security.Principal[] issuers) { return new String[] {"device"}; }
+            @Override public String chooseClientAlias(String[] type, java.security.Principal[] issuers, java.net.Socket socket) { return "device"; }
+            @Override public String[] getServerAliases(String type, java.security.Principal[] issuers) { return null; }
+            @Override public String chooseServerAlias(String type, java.security.Principal[] issuers, java.net.Socket socket) { return null; }
+            @Override public java.security.cert.X509Certificate[] getCertificateChain(String alias) { return keys.getCertificateChain(alias); }
+            @Override public java.security.PrivateKey getPrivateKey(String alias) { return keys.getPrivateKey(alias); }
+        };
     }
 
     public int localPort() {

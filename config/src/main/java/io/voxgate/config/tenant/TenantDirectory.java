@@ -23,7 +23,7 @@ public final class TenantDirectory {
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
 
     private static final String SELECT_TENANT = """
-            SELECT t.id, t.slug, t.name, d.domain, t.status, t.created_at
+            SELECT t.id, t.slug, t.name, d.domain, t.status, t.created_at, t.sip_client_certificates
               FROM tenants t LEFT JOIN sip_domains d ON d.tenant_id = t.id AND d.is_primary
             """;
 
@@ -83,6 +83,15 @@ public final class TenantDirectory {
         });
     }
 
+    /** Sets whether the tenant's phones must present device certificates: none, optional or required. */
+    public boolean setSipClientCertificates(String slug, String policy) {
+        if (!java.util.List.of("none", "optional", "required").contains(policy)) {
+            throw new IllegalArgumentException("client certificate policy '" + policy + "' is invalid: expected none, optional or required");
+        }
+        return database.inControl(c -> Sql.update(c,
+                "UPDATE tenants SET sip_client_certificates = ?, updated_at = now() WHERE slug = ?", policy, slug) == 1);
+    }
+
     public Optional<Tenant> find(String slug) {
         return database.inControl(c -> Sql.one(c, SELECT_TENANT + " WHERE t.slug = ?", TenantDirectory::read, slug));
     }
@@ -113,6 +122,6 @@ public final class TenantDirectory {
 
     private static Tenant read(ResultSet rs) throws SQLException {
         return new Tenant(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getTimestamp(6).toInstant());
+                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7));
     }
 }

@@ -33,13 +33,27 @@ public final class TenantsCommand {
         return 0;
     }
 
+    @Command(name = "set-client-certificates",
+            description = "Whether the tenant's phones must present a device certificate on SIP-over-TLS: none, optional or required.")
+    int setClientCertificates(@Option(names = "--slug", required = true) String slug,
+                              @Option(names = "--policy", required = true, description = "none | optional | required") String policy)
+            throws Exception {
+        try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
+            if (!new TenantDirectory(store.database()).setSipClientCertificates(slug, policy)) {
+                throw new IllegalArgumentException("no tenant '" + slug + "' (see: voxgate tenants list)");
+            }
+            spec.commandLine().getOut().println("tenant " + slug + ": SIP client certificates " + policy);
+        }
+        return 0;
+    }
+
     @Command(name = "list", description = "List tenants.")
     int list() throws Exception {
         try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
             var out = spec.commandLine().getOut();
-            out.printf("%-20s %-30s %-10s %s%n", "SLUG", "SIP DOMAIN", "STATUS", "NAME");
+            out.printf("%-20s %-30s %-10s %-12s %s%n", "SLUG", "SIP DOMAIN", "STATUS", "CLIENT CERTS", "NAME");
             for (Tenant t : new TenantDirectory(store.database()).list()) {
-                out.printf("%-20s %-30s %-10s %s%n", t.slug(), t.primaryDomain(), t.status(), t.name());
+                out.printf("%-20s %-30s %-10s %-12s %s%n", t.slug(), t.primaryDomain(), t.status(), t.sipClientCertificates(), t.name());
             }
         }
         return 0;

@@ -34,6 +34,7 @@ import io.voxgate.sip.auth.DigestAuthenticator;
 import io.voxgate.sip.location.AddressOfRecord;
 import io.voxgate.sip.location.Binding;
 import io.voxgate.sip.location.LocationService;
+import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.transport.SipFlow;
 
@@ -61,10 +62,12 @@ public final class Registrar {
     private final Counter authFailures;
     private final Counter challenges;
     private final EdgeGuard guard;
+    private final DeviceCertificateCheck deviceCertificates;
 
     public Registrar(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, Limits limits,
-                     Clock clock, MeterRegistry metrics, EdgeGuard guard) {
+                     Clock clock, MeterRegistry metrics, EdgeGuard guard, DeviceCertificateCheck deviceCertificates) {
         this.guard = guard;
+        this.deviceCertificates = deviceCertificates;
         this.accounts = accounts;
         this.authenticator = authenticator;
         this.location = location;
@@ -102,31 +105,68 @@ public final class Registrar {
             CompletableFuture<Optional<SipCredential>> credential = tenant.isPresent()
                     ? accounts.credential(tenant.get(), header.getUsername())
                     : CompletableFuture.completedFuture(Optional.empty());
-            return credential.thenApply(found -> authenticated(flow, request, tenant, to, header, found));
+            return credential.thenCompose(found -> authenticated(flow, request, tenant, to, header, found));
         });
     }
 
-    private SIPResponse authenticated(SipFlow flow, SIPRequest request, Optional<Tenant> tenant, SipUri to,
-                                      AuthenticationHeader header, Optional<SipCredential> credential) {
+    private CompletableFuture<SIPResponse> authenticated(SipFlow flow, SIPRequest request, Optional<Tenant> tenant, SipUri to,
+                                                         AuthenticationHeader header, Optional<SipCredential> credential) {
         String realm = ((SipUri) request.getRequestURI()).getHost();
         DigestAuthenticator.Outcome outcome = authenticator.verify(request, header, realm, credential.map(SipCredential::hashes));
         return switch (outcome) {
             case DigestAuthenticator.Outcome.Challenge challenge -> {
                 challenges.increment();
-                yield authenticator.challenge(request, realm, challenge.stale(), false);
+                yield done(authenticator.challenge(request, realm, challenge.stale(), false));
             }
             case DigestAuthenticator.Outcome.Rejected rejected -> {
                 authFailures.increment();
                 guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
                 log.info("REGISTER for {}@{} from {} refused: {}", header.getUsername(), realm, flow.remoteAddress(), rejected.reason());
-                yield request.createResponse(SIPResponse.FORBIDDEN);
+                yield done(request.createResponse(SIPResponse.FORBIDDEN));
             }
             case DigestAuthenticator.Outcome.Authenticated user -> {
                 if (!user.username().equals(to.getUser())) {
-                    yield withReason(request.createResponse(SIPResponse.FORBIDDEN), "May not register another user");
+                    yield done(withReason(request.createResponse(SIPResponse.FORBIDDEN), "May not register another user"));
                 }
-                yield register(flow, request, new AddressOfRecord(tenant.orElseThrow().slug(), user.username()));
+                Tenant known = tenant.orElseThrow();
+                yield deviceProblem(flow, known, user.username()).thenApply(problem -> problem
+                        .map(p -> {
+                            log.info("REGISTER for {}@{} from {} refused: {}", user.username(), realm, flow.remoteAddress(), p);
+                            return withReason(request.createResponse(SIPResponse.FORBIDDEN), "Device certificate not accepted");
+                        })
+                        .orElseGet(() -> register(flow, request, new AddressOfRecord(known.slug(), user.username()))));
             }
+        };
+    }
+
+    /**
+     * The tenant's client certificate policy (none / optional / required) applied to the certificate
+     * the phone presented on this connection: when it is one of this switch's device certificates,
+     * it must be valid and its MAC an active device assigned to the registering user; another CA's
+     * certificate counts as none.
+     */
+    private CompletableFuture<Optional<String>> deviceProblem(SipFlow flow, Tenant tenant, String user) {
+        String policy = tenant.sipClientCertificates();
+        Optional<java.security.cert.X509Certificate> certificate = flow.peerCertificate();
+        if ("none".equals(policy)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (certificate.isEmpty()) {
+            return CompletableFuture.completedFuture("required".equals(policy)
+                    ? Optional.of("tenant " + tenant.slug() + " requires a device certificate") : Optional.empty());
+        }
+        return switch (deviceCertificates.check(certificate.get())) {
+            case DeviceCertificateCheck.Result.Invalid invalid ->
+                    CompletableFuture.completedFuture(Optional.of("device certificate " + invalid.reason()));
+            // another CA's certificate proves nothing here: no certificate, as far as the policy goes
+            case DeviceCertificateCheck.Result.NotOurs notOurs -> CompletableFuture.completedFuture("required".equals(policy)
+                    ? Optional.of("tenant " + tenant.slug() + " requires a device certificate; the one presented is " + notOurs.reason())
+                    : Optional.empty());
+            case DeviceCertificateCheck.Result.Valid valid -> accounts.device(tenant, valid.mac()).thenApply(device -> device
+                    .filter(d -> "active".equals(d.status()) && user.equals(d.ownerExtension()))
+                    .map(d -> Optional.<String>empty())
+                    .orElseGet(() -> Optional.of("device " + valid.mac() + " is not an active device of " + user
+                            + " in tenant " + tenant.slug())));
         };
     }
 

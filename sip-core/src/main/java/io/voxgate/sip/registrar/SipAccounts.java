@@ -10,6 +10,8 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.device.Device;
+import io.voxgate.config.device.DeviceDirectory;
 import io.voxgate.config.feed.ConfigChange;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.tenant.TenantDirectory;
@@ -34,6 +36,7 @@ public final class SipAccounts {
     private final AsyncLoadingCache<String, Optional<Tenant>> tenants;
     private final AsyncLoadingCache<UserKey, Optional<SipCredential>> credentials;
     private final TenantDirectory tenantDirectory;
+    private final AsyncLoadingCache<UserKey, Optional<Device>> devices;
 
     public SipAccounts(ConfigDatabase database, Executor loader) {
         this.tenantDirectory = new TenantDirectory(database);
@@ -43,6 +46,12 @@ public final class SipAccounts {
                 .expireAfterWrite(SAFETY_REFRESH)
                 .executor(loader)
                 .buildAsync(domain -> tenantDirectory.findByDomain(domain).filter(t -> "active".equals(t.status())));
+        DeviceDirectory deviceDirectory = new DeviceDirectory(database);
+        this.devices = Caffeine.newBuilder()
+                .maximumSize(MAX_ENTRIES)
+                .expireAfterWrite(SAFETY_REFRESH)
+                .executor(loader)
+                .buildAsync(key -> tenantDirectory.find(key.tenantSlug()).flatMap(tenant -> deviceDirectory.find(tenant, key.username())));
         this.credentials = Caffeine.newBuilder()
                 .maximumSize(MAX_ENTRIES)
                 .expireAfter(new com.github.benmanes.caffeine.cache.Expiry<UserKey, Optional<SipCredential>>() {
@@ -70,6 +79,11 @@ public final class SipAccounts {
         return tenants.get(domain.toLowerCase(Locale.ROOT));
     }
 
+    /** The tenant's device with this MAC (lower-case hex), if any. */
+    public CompletableFuture<Optional<Device>> device(Tenant tenant, String mac) {
+        return devices.get(new UserKey(tenant.slug(), mac));
+    }
+
     public CompletableFuture<Optional<SipCredential>> credential(Tenant tenant, String username) {
         return credentials.get(new UserKey(tenant.slug(), username));
     }
@@ -79,6 +93,9 @@ public final class SipAccounts {
         if (change.isResync() || "tenants".equals(change.table()) || "sip_domains".equals(change.table())) {
             tenants.synchronous().invalidateAll();
             credentials.synchronous().invalidateAll();
+            devices.synchronous().invalidateAll();
+        } else if ("devices".equals(change.table()) || "device_macs".equals(change.table())) {
+            devices.synchronous().invalidateAll();
         } else if ("sip_credentials".equals(change.table()) || "users".equals(change.table())) {
             change.tenantSlug().ifPresent(slug -> credentials.synchronous().asMap().keySet()
                     .removeIf(key -> key.tenantSlug().equals(slug)));

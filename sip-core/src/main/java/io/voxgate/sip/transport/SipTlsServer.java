@@ -1,6 +1,7 @@
 package io.voxgate.sip.transport;
 
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +35,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.voxgate.certs.Credential;
 import io.voxgate.certs.TlsPolicy;
 import io.voxgate.sip.message.SipMessageParser;
+import io.voxgate.sip.security.AnyClientCertificate;
 import io.voxgate.sip.security.EdgeGuard;
 
 /**
@@ -64,14 +66,16 @@ public final class SipTlsServer implements AutoCloseable {
 
     public static SipTlsServer start(InetSocketAddress address, Credential serverCredential, SipRequestHandler handler,
                                      FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics,
-                                     EdgeGuard guard)
+                                     EdgeGuard guard, X509Certificate deviceCertificateIssuer)
             throws SSLException, InterruptedException {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         SslContext ssl = SslContextBuilder.forServer(serverCredential.privateKey(), serverCredential.chainArray())
                 .sslProvider(provider)
                 .protocols(TlsPolicy.PROTOCOLS)
                 .ciphers(TlsPolicy.AEAD_CIPHER_SUITES)
-                .clientAuth(ClientAuth.NONE)
+                // phones may present a device certificate; the registrar judges it under the tenant's policy
+                .clientAuth(ClientAuth.OPTIONAL)
+                .trustManager(new AnyClientCertificate(deviceCertificateIssuer))
                 .build();
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

@@ -1,0 +1,56 @@
+package io.voxgate.sip.security;
+
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Lets the TLS handshake complete with whatever client certificate a phone sends (the handshake
+ * still proves the phone holds its private key): the certificate is judged afterwards by
+ * {@link DeviceCertificateCheck} under the tenant's policy. Rejecting at the handshake would lock
+ * out phones that send a factory certificate this switch does not trust yet, in tenants that do
+ * not require one. Only for client certificates: the server side is never checked with this.
+ */
+public final class AnyClientCertificate extends X509ExtendedTrustManager {
+
+    private final X509Certificate[] acceptedIssuers;
+
+    /** @param preferredIssuer named in the CertificateRequest, so phones holding one of ours send it */
+    public AnyClientCertificate(X509Certificate preferredIssuer) {
+        this.acceptedIssuers = new X509Certificate[] {preferredIssuer};
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        throw new UnsupportedOperationException("client certificates only");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        throw new UnsupportedOperationException("client certificates only");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        throw new UnsupportedOperationException("client certificates only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return acceptedIssuers.clone();
+    }
+}
