@@ -42,7 +42,10 @@ final class SipStack implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sip-timers").daemon(true).factory());
 
-    private final ExecutorService accountLoader = Executors.newVirtualThreadPerTaskExecutor();
+    // Bounded below the connection pool: a burst of cache misses queues here instead of timing
+    // out waiting for a connection.
+    private final ExecutorService accountLoader = Executors.newFixedThreadPool(4,
+            Thread.ofPlatform().name("sip-account-loader-", 0).daemon(true).factory());
     private final SipAccounts accounts;
     private final BindingStore bindings;
     private final LocationService location;
@@ -58,8 +61,11 @@ final class SipStack implements AutoCloseable {
         String nodeId = nodeId();
         this.flows = new FlowRegistry(nodeId);
         this.accounts = new SipAccounts(database, accountLoader);
+        int preloaded = accounts.preload(new io.voxgate.config.user.UserDirectory(database));
+        org.slf4j.LoggerFactory.getLogger(SipStack.class).info("SIP accounts cached: {} credentials", preloaded);
         this.bindings = new BindingStore(database, nodeId);
         this.location = new LocationService(bindings, Clock.systemUTC());
+        metrics.gauge("voxgate.sip.bindings.write.backlog", bindings, BindingStore::backlog);
         this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
         DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME));
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
@@ -73,6 +79,11 @@ final class SipStack implements AutoCloseable {
     SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {
         return SipTlsServer.start(address, serverCredential, sipSwitch, flows, SipStreamLimits.DEFAULT,
                 SipTlsServer.Timeouts.DEFAULT, metrics, guard, rootCa);
+    }
+
+    SipTlsServer listenPlainTcp(InetSocketAddress address) throws InterruptedException {
+        return SipTlsServer.startPlainTcp(address, sipSwitch, flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT,
+                metrics, guard);
     }
 
     void onConfigChange(ConfigChange change) {

@@ -132,6 +132,10 @@ public final class SwitchRuntime implements AutoCloseable {
         // registered after the stack, so on shutdown the listener closes before the binding writer
         InetSocketAddress sipAddress = new InetSocketAddress(InetAddress.ofLiteral(settings.sip().listenAddress()), settings.sip().tlsPort());
         sipListener = register(listening("sip.tls-port", sipAddress, () -> sip.listen(sipAddress, pki.serverCredential())));
+        if (settings.sip().tcpPort() > 0) {
+            InetSocketAddress tcpAddress = new InetSocketAddress(sipAddress.getAddress(), settings.sip().tcpPort());
+            register(listening("sip.tcp-port", tcpAddress, () -> sip.listenPlainTcp(tcpAddress)));
+        }
 
         bindJvmMetrics();
         SwitchHealth health = new SwitchHealth(List.of(

@@ -67,6 +67,7 @@ final class RunningSipSwitch implements AutoCloseable {
     final LocationService location;
     final FlowRegistry flows = new FlowRegistry("test-node");
     final SipTlsServer server;
+    final SipTlsServer plainTcp;
     final EdgeGuard guard;
     private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
@@ -98,11 +99,14 @@ final class RunningSipSwitch implements AutoCloseable {
         guard = new EdgeGuard(EdgePolicy.DEFAULT, clock, metrics);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard,
                 new DeviceCertificateCheck(pki));
-        server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
-                new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics,
+        SipSwitch sipSwitch = new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics,
                         policy, media),
-                        location, metrics), flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
+                        location, metrics);
+        server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
+                sipSwitch, flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
                 guard, pki.rootCaCertificate());
+        plainTcp = SipTlsServer.startPlainTcp(new InetSocketAddress("127.0.0.1", 0), sipSwitch, flows, SipStreamLimits.DEFAULT,
+                SipTlsServer.Timeouts.DEFAULT, metrics, guard);
     }
 
     TestSipClient client() throws Exception {
@@ -112,6 +116,7 @@ final class RunningSipSwitch implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.close();
+        plainTcp.close();
         bindingStore.close();
         database.close();
         loader.close();

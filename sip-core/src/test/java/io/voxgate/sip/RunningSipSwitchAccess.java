@@ -58,6 +58,10 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
         return new TestSipClient(sip.server.address().getPort(), sip.pkiDir.resolve("root-ca.pem"), device);
     }
 
+    public int plainTcpPort() {
+        return sip.plainTcp.address().getPort();
+    }
+
     public io.voxgate.certs.SwitchPki pki() {
         return sip.pki;
     }

@@ -136,7 +136,7 @@ public final class SettingsLoader {
         Checks check = new Checks(source);
         check.ipLiteral("sip.listen-address", s.sip().listenAddress());
         check.port("sip.tls-port", s.sip().tlsPort(), true);
-        check.that("sip.tcp-port", s.sip().tcpPort() == 0, "expected 0: SIP over plain TCP is not available yet (TLS only)");
+        check.port("sip.tcp-port", s.sip().tcpPort(), true);
         check.that("sip.udp-port", s.sip().udpPort() == 0, "expected 0: SIP over UDP is not available yet (TLS only)");
         VoxgateSettings.SipSecurity security = s.sip().security();
         check.that("sip.security.auth-failures-per-source", security.authFailuresPerSource() >= 1,

@@ -1,75 +1,183 @@
 package io.voxgate.sip.location;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
+
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.voxgate.config.db.ConfigDatabase;
-import io.voxgate.config.db.Sql;
 import io.voxgate.config.tenant.TenantSchema;
 
 /**
- * Writes bindings to PostgreSQL behind the in-memory location service, on a virtual thread, so the
- * REGISTER answer never waits for the database. Writes for one address of record are applied in
- * order (a single writer thread); a failed write is logged and counted, the switch keeps serving
- * from memory.
+ * Writes bindings to PostgreSQL behind the in-memory location service, so the REGISTER answer
+ * never waits for the database. Each address of record's latest state replaces any state still
+ * waiting to be written (a phone refreshing ten times costs one write), and one writer thread
+ * stores the waiting states in batches, one transaction per tenant. Memory is bounded by the
+ * number of addresses of record, not by the REGISTER rate; close() writes what is left.
  */
 public final class BindingStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BindingStore.class);
+    private static final int BATCH = 500;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
 
     private final ConfigDatabase database;
     private final String nodeId;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("binding-writer").factory());
+    private final ConcurrentMap<AddressOfRecord, List<Binding>> waiting = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+    private volatile boolean running = true;
+    private boolean writing;
+    private final Thread writer;
 
     public BindingStore(ConfigDatabase database, String nodeId) {
         this.database = database;
         this.nodeId = nodeId;
+        this.writer = Thread.ofVirtual().name("binding-writer").start(this::writeUntilClosed);
     }
 
-    /** Replaces what is stored for {@code aor} with {@code current}. */
+    /** Replaces what is stored for {@code aor} with {@code current} (soon, not now). */
     public void save(AddressOfRecord aor, List<Binding> current) {
-        writer.execute(() -> {
-            try {
-                database.inTenant(TenantSchema.of(aor.tenantSlug()), c -> {
-                    Sql.update(c, "DELETE FROM registrations WHERE aor_user = ?", aor.user());
-                    for (Binding b : current) {
-                        Sql.update(c, """
-                                INSERT INTO registrations (aor_user, contact, instance_id, reg_id, node_id, flow_id, call_id,
-                                                           cseq, expires_at, user_agent, source)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                                """, aor.user(), b.contact(), b.instanceId(), b.regId(), nodeId, b.flowId(), b.callId(),
-                                b.cseq(), Timestamp.from(b.expiresAt()), b.userAgent(), b.source());
-                    }
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                log.error("could not store the bindings of {}", aor, e);
-            }
-        });
+        waiting.put(aor, current);
+        signal();
     }
 
-    /** Waits until every write queued so far is done (tests, shutdown). */
-    public void flush() throws InterruptedException {
+    private void signal() {
+        lock.lock();
         try {
-            writer.submit(() -> { }).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            work.signal();
+        } finally {
+            lock.unlock();
         }
+    }
+
+    private void writeUntilClosed() {
+        while (running || !waiting.isEmpty()) {
+            lock.lock();
+            try {
+                while (waiting.isEmpty() && running) {
+                    idle.signalAll();
+                    work.await(1, TimeUnit.SECONDS);
+                }
+                writing = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                writeBatch();
+            } finally {
+                lock.lock();
+                try {
+                    writing = false;
+                    if (waiting.isEmpty()) {
+                        idle.signalAll();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void writeBatch() {
+        Map<String, Map<AddressOfRecord, List<Binding>>> byTenant = new LinkedHashMap<>();
+        int taken = 0;
+        for (AddressOfRecord aor : List.copyOf(waiting.keySet())) {
+            List<Binding> state = waiting.remove(aor);
+            if (state != null) {
+                byTenant.computeIfAbsent(aor.tenantSlug(), t -> new LinkedHashMap<>()).put(aor, state);
+                if (++taken == BATCH) {
+                    break;
+                }
+            }
+        }
+        for (Map.Entry<String, Map<AddressOfRecord, List<Binding>>> tenant : byTenant.entrySet()) {
+            try {
+                database.inTenant(TenantSchema.of(tenant.getKey()), c -> write(c, tenant.getValue()));
+            } catch (RuntimeException e) {
+                log.error("could not store the bindings of {} addresses in tenant {}", tenant.getValue().size(), tenant.getKey(), e);
+            }
+        }
+    }
+
+    private Void write(Connection c, Map<AddressOfRecord, List<Binding>> states) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM registrations WHERE aor_user = ?");
+             PreparedStatement insert = c.prepareStatement("""
+                     INSERT INTO registrations (aor_user, contact, instance_id, reg_id, node_id, flow_id, call_id,
+                                                cseq, expires_at, user_agent, source)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     """)) {
+            for (Map.Entry<AddressOfRecord, List<Binding>> state : states.entrySet()) {
+                delete.setString(1, state.getKey().user());
+                delete.addBatch();
+                for (Binding b : state.getValue()) {
+                    insert.setString(1, state.getKey().user());
+                    insert.setString(2, b.contact());
+                    insert.setString(3, b.instanceId());
+                    insert.setInt(4, b.regId());
+                    insert.setString(5, nodeId);
+                    insert.setString(6, b.flowId());
+                    insert.setString(7, b.callId());
+                    insert.setLong(8, b.cseq());
+                    insert.setTimestamp(9, Timestamp.from(b.expiresAt()));
+                    insert.setString(10, b.userAgent());
+                    insert.setString(11, b.source());
+                    insert.addBatch();
+                }
+            }
+            delete.executeBatch();
+            insert.executeBatch();
+        }
+        return null;
+    }
+
+    /** Waits until every state saved so far is written (tests, shutdown). */
+    public void flush() throws InterruptedException {
+        lock.lock();
+        try {
+            work.signal();
+            while (!waiting.isEmpty() || writing) {
+                idle.await(100, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of addresses of record whose state is not written yet (a gauge: the writer keeping up). */
+    public int backlog() {
+        return waiting.size();
     }
 
     @Override
     public void close() {
-        writer.shutdown();
+        running = false;
+        signal();
         try {
-            writer.awaitTermination(10, TimeUnit.SECONDS);
+            writer.join(CLOSE_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!waiting.isEmpty()) {
+            log.warn("{} addresses of record were not written to the database before shutdown", waiting.size());
+        }
     }
+
 }

@@ -277,7 +277,7 @@ public final class Proxy {
         uri.setUser(flow.id());
         uri.setHost(flow.localAddress().getAddress().getHostAddress());
         uri.setPort(flow.localAddress().getPort());
-        uri.setTransportParam("tls");
+        uri.setTransportParam(flow.transport().toLowerCase(Locale.ROOT));
         uri.setLrParam();
         RecordRoute rr = new RecordRoute();
         rr.setAddress(addresses.createAddress(uri));
@@ -448,7 +448,7 @@ public final class Proxy {
         String branch = MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes());
         try {
             Via via = new Via();
-            via.setTransport("TLS");
+            via.setTransport(target.transport());
             via.setHost(target.localAddress().getAddress().getHostAddress());
             via.setPort(target.localAddress().getPort());
             via.setBranch(branch);

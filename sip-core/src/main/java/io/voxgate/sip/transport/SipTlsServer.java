@@ -57,7 +57,10 @@ public final class SipTlsServer implements AutoCloseable {
     private final Channel serverChannel;
     private final SslProvider provider;
 
-    private SipTlsServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, SslProvider provider) {
+    private final String io;
+
+    private SipTlsServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, SslProvider provider, String io) {
+        this.io = io;
         this.bossGroup = boss;
         this.workerGroup = workers;
         this.serverChannel = serverChannel;
@@ -77,6 +80,32 @@ public final class SipTlsServer implements AutoCloseable {
                 .clientAuth(ClientAuth.OPTIONAL)
                 .trustManager(new AnyClientCertificate(deviceCertificateIssuer))
                 .build();
+        SipTlsServer server = bind(address, ch -> {
+            SslHandler tls = ssl.newHandler(ch.alloc());
+            tls.setHandshakeTimeout(timeouts.handshake().toMillis(), TimeUnit.MILLISECONDS);
+            return tls;
+        }, "TLS", handler, flows, limits, timeouts, metrics, guard, provider);
+        log.info("SIP over TLS listening on {} ({} TLS provider, {})", server.address(), provider, server.io);
+        return server;
+    }
+
+    /**
+     * SIP over plain TCP (RFC 3261 §18): the same stream handling without TLS. Off unless
+     * {@code sip.tcp-port} is set: for a trusted network segment (an SBC or a lab), never the internet.
+     */
+    public static SipTlsServer startPlainTcp(InetSocketAddress address, SipRequestHandler handler, FlowRegistry flows,
+                                             SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics, EdgeGuard guard)
+            throws InterruptedException {
+        SipTlsServer server = bind(address, ch -> null, "TCP", handler, flows, limits, timeouts, metrics, guard, null);
+        log.warn("SIP over plain TCP listening on {} ({}): signalling and digest exchanges are not encrypted there",
+                server.address(), server.io);
+        return server;
+    }
+
+    private static SipTlsServer bind(InetSocketAddress address, java.util.function.Function<SocketChannel, SslHandler> tlsFor,
+                                     String transport, SipRequestHandler handler, FlowRegistry flows, SipStreamLimits limits,
+                                     Timeouts timeouts, MeterRegistry metrics, EdgeGuard guard, SslProvider provider)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -95,19 +124,18 @@ public final class SipTlsServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            SslHandler tls = ssl.newHandler(ch.alloc());
-                            tls.setHandshakeTimeout(timeouts.handshake().toMillis(), TimeUnit.MILLISECONDS);
+                            SslHandler tls = tlsFor.apply(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls);
+                            }
                             ch.pipeline()
-                                    .addLast("tls", tls)
                                     .addLast("idle", new IdleStateHandler(timeouts.idle().toSeconds(), 0, 0, TimeUnit.SECONDS))
                                     .addLast("framer", new SipFrameDecoder(limits))
-                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, "TLS", metrics, guard, responses));
+                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, transport, metrics, guard, responses));
                         }
                     })
                     .bind(address).sync().channel();
-            log.info("SIP over TLS listening on {} ({} TLS provider, {})", channel.localAddress(), provider,
-                    epoll ? "epoll" : "nio");
-            return new SipTlsServer(boss, workers, channel, provider);
+            return new SipTlsServer(boss, workers, channel, provider, epoll ? "epoll" : "nio");
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
