@@ -155,7 +155,11 @@ public final class Registrar {
             return CompletableFuture.completedFuture("required".equals(policy)
                     ? Optional.of("tenant " + tenant.slug() + " requires a device certificate") : Optional.empty());
         }
-        return switch (deviceCertificates.check(certificate.get())) {
+        DeviceCertificateCheck.Result identity = flow.certificateIdentity(deviceCertificates::identify);
+        if (identity instanceof DeviceCertificateCheck.Result.Valid && deviceCertificates.isRevoked(certificate.get())) {
+            identity = new DeviceCertificateCheck.Result.Invalid("revoked (serial " + certificate.get().getSerialNumber().toString(16) + ")");
+        }
+        return switch (identity) {
             case DeviceCertificateCheck.Result.Invalid invalid ->
                     CompletableFuture.completedFuture(Optional.of("device certificate " + invalid.reason()));
             // another CA's certificate proves nothing here: no certificate, as far as the policy goes

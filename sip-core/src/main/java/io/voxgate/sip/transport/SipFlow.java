@@ -20,6 +20,7 @@ public final class SipFlow {
     private final String transport;
     private volatile Optional<X509Certificate> peerCertificate = Optional.empty();
     private final ResponseCounters responses;
+    private volatile io.voxgate.sip.security.DeviceCertificateCheck.Result certificateIdentity;
 
     SipFlow(String id, Channel channel, String transport, ResponseCounters responses) {
         this.responses = responses;
@@ -50,6 +51,17 @@ public final class SipFlow {
 
     void peerCertificate(X509Certificate certificate) {
         this.peerCertificate = Optional.ofNullable(certificate);
+    }
+
+    /** What the peer certificate of this connection identifies, once computed (it cannot change). */
+    public io.voxgate.sip.security.DeviceCertificateCheck.Result certificateIdentity(
+            java.util.function.Function<X509Certificate, io.voxgate.sip.security.DeviceCertificateCheck.Result> identify) {
+        var known = certificateIdentity;
+        if (known == null) {
+            known = identify.apply(peerCertificate.orElseThrow());
+            certificateIdentity = known;
+        }
+        return known;
     }
 
     public boolean isOpen() {
