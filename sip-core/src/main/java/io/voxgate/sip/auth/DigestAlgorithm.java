@@ -16,10 +16,19 @@ public enum DigestAlgorithm {
 
     private final String token;
     private final String jcaName;
+    /** One MessageDigest per thread: getInstance is a provider lookup, too slow for every request. */
+    private final ThreadLocal<MessageDigest> digest;
 
     DigestAlgorithm(String token, String jcaName) {
         this.token = token;
         this.jcaName = jcaName;
+        this.digest = ThreadLocal.withInitial(() -> {
+            try {
+                return MessageDigest.getInstance(jcaName);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(jcaName + " is mandatory in every JDK", e);
+            }
+        });
     }
 
     public String token() {
@@ -43,10 +52,6 @@ public enum DigestAlgorithm {
     }
 
     public String hash(String input) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(jcaName).digest(input.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(jcaName + " is mandatory in every JDK", e);
-        }
+        return HexFormat.of().formatHex(digest.get().digest(input.getBytes(StandardCharsets.UTF_8))); // digest() resets it
     }
 }

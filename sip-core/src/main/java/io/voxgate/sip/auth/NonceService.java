@@ -30,6 +30,8 @@ public final class NonceService {
     private static final int MAX_TRACKED_NONCES = 1_000_000;
 
     private final byte[] key;
+    /** Mac.getInstance and init cost a provider lookup and key setup: once per thread, not per nonce. */
+    private final ThreadLocal<Mac> hmac = ThreadLocal.withInitial(this::newMac);
     private final Clock clock;
     private final Duration lifetime;
     private final SecureRandom random = new SecureRandom();
@@ -95,12 +97,17 @@ public final class NonceService {
     }
 
     private byte[] mac(byte[] data, int length, String realm) {
+        Mac mac = hmac.get();
+        mac.update(data, 0, length);
+        mac.update(realm.getBytes(StandardCharsets.UTF_8));
+        return java.util.Arrays.copyOf(mac.doFinal(), MAC_BYTES); // doFinal resets it for the next use
+    }
+
+    private Mac newMac() {
         try {
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-            hmac.update(data, 0, length);
-            hmac.update(realm.getBytes(StandardCharsets.UTF_8));
-            return java.util.Arrays.copyOf(hmac.doFinal(), MAC_BYTES);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is mandatory in every JDK", e);
         }
