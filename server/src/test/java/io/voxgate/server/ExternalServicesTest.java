@@ -46,14 +46,7 @@ class ExternalServicesTest {
     }
 
     private VoxgateSettings settings(String bucket) {
-        return new SettingsLoader().loadText("voxgate.yml", """
-                data-dir: %s
-                sip:
-                  listen-address: 127.0.0.1
-                  tls-port: 0
-                admin:
-                  listen-address: 127.0.0.1
-                  https-port: 0
+        return new SettingsLoader().loadText("voxgate.yml", TestSwitch.yaml(base, """
                 database:
                   url: %s
                   username: %s
@@ -64,11 +57,7 @@ class ExternalServicesTest {
                   bucket: %s
                   access-key: env:TEST_S3_ACCESS
                   secret-key: env:TEST_S3_SECRET
-                pki:
-                  server-names: [localhost]
-                  server-ips: [127.0.0.1]
-                """.formatted(base.resolve("data"), otherDatabase.jdbcUrl(), otherDatabase.username(),
-                otherStore.endpoint().endpoint(), bucket));
+                """.formatted(otherDatabase.jdbcUrl(), otherDatabase.username(), otherStore.endpoint().endpoint(), bucket)));
     }
 
     private Map<String, String> env() {

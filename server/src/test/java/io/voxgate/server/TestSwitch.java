@@ -23,6 +23,18 @@ final class TestSwitch {
     }
 
     static String yaml(Path base) {
+        return yaml(base, """
+                database:
+                  embedded:
+                    port: 0
+                s3:
+                  embedded:
+                    port: 0
+                """);
+    }
+
+    /** The test settings with the given database and s3 sections (external services). */
+    static String yaml(Path base, String databaseAndS3) {
         return """
                 data-dir: %s
                 sip:
@@ -31,16 +43,11 @@ final class TestSwitch {
                 admin:
                   listen-address: 127.0.0.1
                   https-port: 0
-                database:
-                  embedded:
-                    port: 0
-                s3:
-                  embedded:
-                    port: 0
+                %s
                 pki:
                   server-names: [localhost]
                   server-ips: [127.0.0.1]
-                """.formatted(base.resolve("data"));
+                """.formatted(base.resolve("data"), databaseAndS3.strip());
     }
 
     static VoxgateSettings settings(Path base) {

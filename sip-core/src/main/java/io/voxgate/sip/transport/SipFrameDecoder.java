@@ -57,7 +57,7 @@ public final class SipFrameDecoder extends ByteToMessageDecoder {
             fail(out, problem, in, start, headerLength);
             return false;
         }
-        int contentLength = contentLength(in.toString(start, headerLength, StandardCharsets.UTF_8));
+        int contentLength = contentLength(in, start, headerLength);
         if (contentLength == -1) {
             fail(out, "missing Content-Length (required on stream transports, RFC 3261 §18.3)", in, start, headerLength);
             return false;
@@ -126,30 +126,81 @@ public final class SipFrameDecoder extends ByteToMessageDecoder {
         return null;
     }
 
-    /** The Content-Length (or compact "l") header's value; -1 when absent, -2 when not a number or repeated. */
-    static int contentLength(String headers) {
+    private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The Content-Length (or compact "l") header's value, read straight from the buffer (no String
+     * per message on the hot path); -1 when absent, -2 when not a number, negative or repeated.
+     */
+    static int contentLength(ByteBuf in, int start, int length) {
         int value = -1;
-        for (String line : headers.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
+        int end = start + length;
+        int lineStart = start;
+        while (lineStart < end) {
+            int lineEnd = in.indexOf(lineStart, end, LF);
+            if (lineEnd < 0) {
+                lineEnd = end;
             }
-            String name = line.substring(0, colon).strip();
-            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("l")) {
+            int colon = in.indexOf(lineStart, lineEnd, (byte) ':');
+            if (colon > lineStart && isContentLengthName(in, lineStart, colon)) {
                 if (value != -1) {
                     return -2;
                 }
-                try {
-                    value = Integer.parseInt(line.substring(colon + 1).strip());
-                } catch (NumberFormatException e) {
-                    return -2;
-                }
+                value = parseDigits(in, colon + 1, lineEnd);
                 if (value < 0) {
                     return -2;
                 }
             }
+            lineStart = lineEnd + 1;
         }
         return value;
+    }
+
+    private static boolean isContentLengthName(ByteBuf in, int from, int colon) {
+        int to = colon;
+        while (to > from && isSpace(in.getByte(to - 1))) {
+            to--;
+        }
+        int length = to - from;
+        if (length == 1) {
+            return (in.getByte(from) | 0x20) == 'l';
+        }
+        if (length != CONTENT_LENGTH.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            byte b = in.getByte(from + i);
+            if ((b >= 'A' && b <= 'Z' ? b | 0x20 : b) != CONTENT_LENGTH[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decimal digits between optional whitespace; -1 when anything else is there or it overflows. */
+    private static int parseDigits(ByteBuf in, int from, int to) {
+        while (from < to && isSpace(in.getByte(from))) {
+            from++;
+        }
+        while (to > from && (isSpace(in.getByte(to - 1)) || in.getByte(to - 1) == CR)) {
+            to--;
+        }
+        if (from == to || to - from > 9) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            byte b = in.getByte(i);
+            if (b < '0' || b > '9') {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t';
     }
 
     private void fail(List<Object> out, String reason, ByteBuf in, int start, int headerLength) {

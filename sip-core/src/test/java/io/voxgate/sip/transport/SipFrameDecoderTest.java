@@ -117,6 +117,27 @@ class SipFrameDecoderTest {
     }
 
     @Test
+    void contentLengthThatIsNotANumberOrRepeatedIsAFramingError() {
+        channel.writeInbound(bytes(OPTIONS.replace("Content-Length: 4", "Content-Length: four")));
+        SipInbound.FramingError notANumber = channel.readInbound();
+
+        EmbeddedChannel other = new EmbeddedChannel(new SipFrameDecoder(SipStreamLimits.DEFAULT));
+        other.writeInbound(bytes(OPTIONS.replace("Content-Length: 4", "Content-Length: 4\r\nl: 4")));
+        SipInbound.FramingError repeated = other.readInbound();
+
+        assertThat(notANumber.reason()).contains("Content-Length invalid");
+        assertThat(repeated.reason()).contains("Content-Length invalid");
+    }
+
+    @Test
+    void contentLengthNameIsCaseInsensitiveAndMayHaveSpacesBeforeTheColon() {
+        channel.writeInbound(bytes(OPTIONS.replace("Content-Length: 4", "CONTENT-length : 4")));
+
+        SipInbound.Frame frame = channel.readInbound();
+        assertThat(frame.bytes()).hasSize(OPTIONS.replace("Content-Length: 4", "CONTENT-length : 4").length());
+    }
+
+    @Test
     void inputBuffersAreReleased() {
         ByteBuf in = bytes(OPTIONS);
 
