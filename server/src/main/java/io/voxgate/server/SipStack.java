@@ -30,6 +30,7 @@ import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.security.EdgePolicy;
 import io.voxgate.sip.transport.FlowRegistry;
+import io.voxgate.sip.transport.SipConnector;
 import io.voxgate.sip.transport.SipStreamLimits;
 import io.voxgate.sip.transport.SipTlsServer;
 
@@ -55,7 +56,11 @@ final class SipStack implements AutoCloseable {
     private final EdgeGuard guard;
     private final java.security.cert.X509Certificate rootCa;
 
-    SipStack(ConfigDatabase database, SwitchPki pki, EdgePolicy edgePolicy, MeterRegistry metrics) {
+    private final SipConnector connector;
+
+    SipStack(ConfigDatabase database, SwitchPki pki, EdgePolicy edgePolicy, boolean connectToContacts,
+             java.util.List<String> digestAlgorithms, MeterRegistry metrics) {
+        this.connector = connectToContacts ? new SipConnector() : null;
         this.rootCa = pki.rootCaCertificate();
         this.metrics = metrics;
         String nodeId = nodeId();
@@ -64,21 +69,22 @@ final class SipStack implements AutoCloseable {
         int preloaded = accounts.preload(new io.voxgate.config.user.UserDirectory(database));
         org.slf4j.LoggerFactory.getLogger(SipStack.class).info("SIP accounts cached: {} credentials", preloaded);
         this.bindings = new BindingStore(database, nodeId);
-        this.location = new LocationService(bindings, Clock.systemUTC());
+        this.location = new LocationService(bindings, Clock.systemUTC(), connectToContacts);
         metrics.gauge("voxgate.sip.bindings.write.backlog", bindings, BindingStore::backlog);
         this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
-        DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME));
+        DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME),
+                digestAlgorithms.stream().map(token -> io.voxgate.sip.auth.DigestAlgorithm.fromToken(token).orElseThrow()).toList());
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
                 new DeviceCertificateCheck(pki));
         // Dial plans, fraud limits and the SRTP relay plug in here as they land.
         Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, timers, TIMER_C, metrics,
-                new InternalCallsPolicy(), new PassThroughMediaAnchor());
+                new InternalCallsPolicy(), new PassThroughMediaAnchor(), connector);
         this.sipSwitch = new SipSwitch(registrar, proxy, location, metrics);
     }
 
     SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {
         return SipTlsServer.start(address, serverCredential, sipSwitch, flows, SipStreamLimits.DEFAULT,
-                SipTlsServer.Timeouts.DEFAULT, metrics, guard, rootCa);
+                SipTlsServer.Timeouts.DEFAULT, metrics, guard, rootCa, connector);
     }
 
     SipTlsServer listenPlainTcp(InetSocketAddress address) throws InterruptedException {

@@ -116,7 +116,8 @@ public final class SwitchRuntime implements AutoCloseable {
         VoxgateSettings.SipSecurity security = settings.sip().security();
         SipStack sip = register(new SipStack(configStore.database(), pki, new EdgePolicy(security.authFailuresPerSource(),
                 security.authFailuresPerUser(), Duration.ofSeconds(security.failureWindowSeconds()),
-                Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), metrics));
+                Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), settings.sip().connectToContacts(),
+                settings.sip().digestAlgorithms(), metrics));
         feed.subscribe(sip::onConfigChange);
         // The caches of later modules subscribe here; the counter makes the feed observable meanwhile.
         feed.subscribe(change -> {

@@ -53,6 +53,8 @@ class SippInteropTest {
         UserDirectory users = new UserDirectory(runtime.configStore().database());
         users.add(demo, "3001", "Sipp one", null, PASSWORD);
         users.add(demo, "3002", "Sipp two", null, PASSWORD);
+        users.add(demo, "3003", "Sipp callee", null, PASSWORD);
+        users.add(demo, "3004", "Sipp ringing callee", null, PASSWORD);
         Files.writeString(base.resolve("users.csv"), "SEQUENTIAL\n3001;" + PASSWORD + ";localhost\n3002;" + PASSWORD + ";localhost\n");
         Process keygen = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                 "-nodes", "-keyout", base.resolve("sipp.key").toString(), "-out", base.resolve("sipp.crt").toString(),
@@ -87,14 +89,117 @@ class SippInteropTest {
         assertThat(run.output()).containsPattern("Successful call\\s+\\|\\s+0\\s+\\|\\s+4");
     }
 
+    @Test
+    void sippCallsASippCalleeThroughTheProxyWithProxyAuthentication() throws Exception {
+        try (SippCallee callee = SippCallee.start("uas_answer.xml", 5)) {
+            registerCallee("3003", callee.port());
+            Files.writeString(base.resolve("callers.csv"), "SEQUENTIAL\n3001;" + PASSWORD + ";localhost;3003\n");
+
+            SippRun run = sipp("call_auth.xml", "callers.csv", PASSWORD, 5, "-d", "200");
+
+            assertThat(run.exit()).as(() -> run.output() + "\ncallee:\n" + callee.output()).isZero();
+            assertThat(run.output()).containsPattern("Successful call\\s+\\|\\s+0\\s+\\|\\s+5");
+            assertThat(callee.awaitExit()).as(callee.output()).isZero(); // it saw INVITE, ACK and BYE five times
+        }
+    }
+
+    @Test
+    void sippCancelsARingingCallAndGets487() throws Exception {
+        try (SippCallee callee = SippCallee.start("uas_ring_until_cancelled.xml", 3)) {
+            registerCallee("3004", callee.port());
+            Files.writeString(base.resolve("cancellers.csv"), "SEQUENTIAL\n3002;" + PASSWORD + ";localhost;3004\n");
+
+            SippRun run = sipp("call_cancel.xml", "cancellers.csv", PASSWORD, 3);
+
+            assertThat(run.exit()).as(() -> run.output() + "\ncallee:\n" + callee.output()).isZero();
+            assertThat(run.output()).containsPattern("Successful call\\s+\\|\\s+0\\s+\\|\\s+3");
+            assertThat(callee.awaitExit()).as(callee.output()).isZero(); // CANCEL answered, 487 ACKed by the proxy
+        }
+    }
+
+    /** Registers {@code user} with a Contact at the sipp callee's listener, from a sipp that then exits (its connection closes). */
+    private static void registerCallee(String user, int calleePort) throws Exception {
+        Files.writeString(base.resolve("callee-" + user + ".csv"), "SEQUENTIAL\n" + user + ";" + PASSWORD + ";localhost\n");
+        SippRun registration = sipp("register_contact.xml", "callee-" + user + ".csv", PASSWORD, 1,
+                "-key", "expires", "600", "-key", "contact_hostport", "127.0.0.1:" + calleePort);
+        assertThat(registration.exit()).as(registration.output()).isZero();
+    }
+
+    /** A sipp UAS listening for SIP over TLS on a free loopback port, for a bounded number of calls. */
+    private record SippCallee(Process process, int port, Path log) implements AutoCloseable {
+
+        static SippCallee start(String scenario, int calls) throws IOException {
+            int port;
+            try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            Path log = base.resolve("uas-" + port + ".log");
+            Process process = new ProcessBuilder(sipp.toString(), "-sf", SCENARIOS.resolve(scenario).toString(), "-t", "l1",
+                    "-i", "127.0.0.1", "-p", Integer.toString(port),
+                    "-tls_cert", base.resolve("sipp.crt").toString(), "-tls_key", base.resolve("sipp.key").toString(),
+                    "-m", Integer.toString(calls), "-timeout", "40s", "-timeout_error", "-nostdin")
+                    .directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!listening(port) && process.isAlive() && System.nanoTime() < deadline) {
+                sleep();
+            }
+            return new SippCallee(process, port, log);
+        }
+
+        /** From /proc/net/tcp, not by connecting: sipp in server mode ends its run when a probe connection drops. */
+        private static boolean listening(int port) {
+            String local = String.format(":%04X ", port);
+            try {
+                return Files.readAllLines(Path.of("/proc/net/tcp")).stream()
+                        .anyMatch(line -> line.contains(local) && line.split("\\s+")[4].equals("0A")); // 0A = LISTEN
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private static void sleep() {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        int awaitExit() throws InterruptedException {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return -1;
+            }
+            return process.exitValue();
+        }
+
+        String output() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
     record SippRun(int exit, String output) {
     }
 
     /** One bounded sipp run (count and time) against the switch's SIP-over-TLS port on loopback. */
     private static SippRun sipp(String scenario, String password, int calls, String... extra) throws IOException, InterruptedException {
+        return sipp(scenario, "users.csv", password, calls, extra);
+    }
+
+    private static SippRun sipp(String scenario, String users, String password, int calls, String... extra)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(sipp.toString(), "127.0.0.1:" + runtime.sipTlsPort(), "-t", "l1",
                 "-tls_cert", base.resolve("sipp.crt").toString(), "-tls_key", base.resolve("sipp.key").toString(),
-                "-sf", SCENARIOS.resolve(scenario).toString(), "-inf", base.resolve("users.csv").toString(),
+                "-sf", SCENARIOS.resolve(scenario).toString(), "-inf", base.resolve(users).toString(),
                 "-m", Integer.toString(calls), "-r", "10", "-timeout", "30s", "-timeout_error", "-nostdin",
                 "-au", "[field0]", "-ap", password));
         command.addAll(List.of(extra));

@@ -6,6 +6,7 @@ import gov.nist.javax.sip.header.Allow;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.voxgate.sip.message.SipResponses;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
@@ -41,12 +42,12 @@ public final class SipSwitch implements SipRequestHandler {
             case "REGISTER" -> registrar.onRegister(flow, request);
             case "OPTIONS" -> {
                 if (isForThisSwitch(request)) {
-                    flow.send(withAllow(request.createResponse(SIPResponse.OK)));
+                    flow.send(withAllow(SipResponses.create(request, SIPResponse.OK)));
                 } else {
                     proxy.onRequest(flow, request);
                 }
             }
-            case "PUBLISH" -> flow.send(withAllow(request.createResponse(SIPResponse.METHOD_NOT_ALLOWED)));
+            case "PUBLISH" -> flow.send(withAllow(SipResponses.create(request, SIPResponse.METHOD_NOT_ALLOWED)));
             default -> proxy.onRequest(flow, request);
         }
     }

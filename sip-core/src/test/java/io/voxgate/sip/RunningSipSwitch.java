@@ -35,6 +35,7 @@ import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.security.EdgePolicy;
 import io.voxgate.sip.transport.FlowRegistry;
+import io.voxgate.sip.transport.SipConnector;
 import io.voxgate.sip.transport.SipStreamLimits;
 import io.voxgate.sip.transport.SipTlsServer;
 
@@ -66,6 +67,7 @@ final class RunningSipSwitch implements AutoCloseable {
     final BindingStore bindingStore;
     final LocationService location;
     final FlowRegistry flows = new FlowRegistry("test-node");
+    final SipConnector connector = new SipConnector();
     final SipTlsServer server;
     final SipTlsServer plainTcp;
     final EdgeGuard guard;
@@ -92,7 +94,7 @@ final class RunningSipSwitch implements AutoCloseable {
         users.add(globex, "2001", "Gina", null, PASSWORD);
 
         bindingStore = new BindingStore(database, flows.nodeId());
-        location = new LocationService(bindingStore, clock);
+        location = new LocationService(bindingStore, clock, true);
         SipAccounts accounts = new SipAccounts(database, loader);
         DigestAuthenticator authenticator = new DigestAuthenticator(
                 new NonceService("0123456789abcdef0123456789abcdef".getBytes(), clock, Duration.ofMinutes(5)));
@@ -100,11 +102,11 @@ final class RunningSipSwitch implements AutoCloseable {
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard,
                 new DeviceCertificateCheck(pki));
         SipSwitch sipSwitch = new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics,
-                        policy, media),
+                        policy, media, connector),
                         location, metrics);
         server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
                 sipSwitch, flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
-                guard, pki.rootCaCertificate());
+                guard, pki.rootCaCertificate(), connector);
         plainTcp = SipTlsServer.startPlainTcp(new InetSocketAddress("127.0.0.1", 0), sipSwitch, flows, SipStreamLimits.DEFAULT,
                 SipTlsServer.Timeouts.DEFAULT, metrics, guard);
     }

@@ -58,6 +58,19 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
         return new TestSipClient(sip.server.address().getPort(), sip.pkiDir.resolve("root-ca.pem"), device);
     }
 
+    /** A phone that listens for SIP over TLS, as a desk phone does on 5061; its certificate is one the switch never saw. */
+    public ListeningPhone listeningPhone() throws Exception {
+        return new ListeningPhone(sip.pki.serverCredential());
+    }
+
+    public int sipTlsPort() {
+        return sip.server.address().getPort();
+    }
+
+    public io.voxgate.sip.transport.FlowRegistry flows() {
+        return sip.flows;
+    }
+
     public int plainTcpPort() {
         return sip.plainTcp.address().getPort();
     }

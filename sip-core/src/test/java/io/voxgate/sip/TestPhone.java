@@ -25,7 +25,12 @@ public final class TestPhone implements AutoCloseable {
     }
 
     public Response register() throws IOException {
-        String contact = "Contact: " + contact() + "\r\nExpires: 600\r\n";
+        return register(contact());
+    }
+
+    /** Registers {@code contactValue} (a Contact header value, parameters included) for 600 s. */
+    public Response register(String contactValue) throws IOException {
+        String contact = "Contact: " + contactValue + "\r\nExpires: 600\r\n";
         Response challenge = sip.send(sip.register(user, domain, contact));
         return sip.send(sip.register(user, domain, TestSipClient.authorization(challenge.all("WWW-Authenticate").getLast(),
                 "REGISTER", "sip:" + domain, user, password, 1) + contact));

@@ -104,6 +104,15 @@ public final class TestSipClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** The switch's side of a connection the switch opened to a listening test phone. */
+    TestSipClient(SSLSocket accepted) throws IOException {
+        socket = accepted;
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
     /** Presents the device certificate whatever issuers the server names, as some phones do. */
     private static javax.net.ssl.X509KeyManager alwaysPresenting(javax.net.ssl.X509KeyManager keys) {
         return new javax.net.ssl.X509ExtendedKeyManager() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -35,6 +36,7 @@ public final class SettingsLoader {
     private static final String DEFAULTS = "/voxgate-defaults.yml";
     private static final Pattern HOST_NAME = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final List<String> KEY_ALGORITHMS = List.of("ec-p256", "rsa-2048");
+    private static final List<String> DIGEST_ALGORITHMS = List.of("SHA-256", "MD5");
 
     private final ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder()
                     .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
@@ -138,6 +140,10 @@ public final class SettingsLoader {
         check.port("sip.tls-port", s.sip().tlsPort(), true);
         check.port("sip.tcp-port", s.sip().tcpPort(), true);
         check.that("sip.udp-port", s.sip().udpPort() == 0, "expected 0: SIP over UDP is not available yet (TLS only)");
+        List<String> digest = s.sip().digestAlgorithms();
+        check.that("sip.digest-algorithms", digest != null && !digest.isEmpty() && DIGEST_ALGORITHMS.containsAll(digest)
+                        && Set.copyOf(digest).size() == digest.size(),
+                "expected a non-empty list of distinct algorithms from " + DIGEST_ALGORITHMS + ", got " + digest);
         VoxgateSettings.SipSecurity security = s.sip().security();
         check.that("sip.security.auth-failures-per-source", security.authFailuresPerSource() >= 1,
                 "expected at least 1, got " + security.authFailuresPerSource());

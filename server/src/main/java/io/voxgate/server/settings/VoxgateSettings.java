@@ -31,7 +31,12 @@ public record VoxgateSettings(
     }
 
     /** SIP listeners; a port of 0 turns that transport off. TCP and UDP are off by default. */
-    public record Sip(String listenAddress, int tlsPort, int tcpPort, int udpPort, SipSecurity security) {
+    /**
+     * @param connectToContacts dial a registered TLS Contact when its registration connection is gone
+     * @param digestAlgorithms  digest algorithms challenged for, in order: SHA-256, MD5
+     */
+    public record Sip(String listenAddress, int tlsPort, int tcpPort, int udpPort, boolean connectToContacts,
+                      List<String> digestAlgorithms, SipSecurity security) {
     }
 
     /** Edge security: bans after failed authentications, per-source request rate (0 = unlimited). */

@@ -64,6 +64,24 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void digestAlgorithmsDefaultToSha256ThenMd5AndMayBeNarrowedToMd5() {
+        assertThat(loader.defaults().sip().digestAlgorithms()).containsExactly("SHA-256", "MD5");
+        assertThat(loader.defaults().sip().connectToContacts()).isTrue();
+
+        assertThat(loader.loadText("voxgate.yml", "sip:\n  digest-algorithms: [MD5]\n").sip().digestAlgorithms()).containsExactly("MD5");
+    }
+
+    @Test
+    void anUnknownOrEmptyDigestAlgorithmListIsRefusedByName() {
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml", "sip:\n  digest-algorithms: [SHA-512-256]\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("sip.digest-algorithms: expected a non-empty list of distinct algorithms from [SHA-256, MD5]");
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml", "sip:\n  digest-algorithms: []\n"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("sip.digest-algorithms");
+    }
+
+    @Test
     void unknownTopLevelSectionIsRefused() {
         assertThatThrownBy(() -> loader.loadText("voxgate.yml", "recording:\n  enabled: true\n"))
                 .isInstanceOf(SettingsException.class)

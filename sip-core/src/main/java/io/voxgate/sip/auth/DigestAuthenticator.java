@@ -3,6 +3,7 @@ package io.voxgate.sip.auth;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.List;
 import java.util.Optional;
 
 import gov.nist.javax.sip.header.AuthenticationHeader;
@@ -10,11 +11,12 @@ import gov.nist.javax.sip.header.ProxyAuthenticate;
 import gov.nist.javax.sip.header.WWWAuthenticate;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.voxgate.sip.message.SipResponses;
 import io.voxgate.config.user.DigestHashes;
 
 /**
  * SIP digest authentication (RFC 3261 §22, RFC 7616 qop=auth, RFC 8760 SHA-256). Challenges offer
- * SHA-256 first, then MD5. An unknown user is answered exactly like a known one with a wrong
+ * the configured algorithms in order (by default SHA-256, then MD5). An unknown user is answered exactly like a known one with a wrong
  * password (same challenge, same rejection, a hash computed either way), so extensions cannot be
  * enumerated.
  */
@@ -35,9 +37,23 @@ public final class DigestAuthenticator {
     private static final DigestHashes UNKNOWN_USER = DigestHashes.of("unknown", "unknown", "unknown-" + System.nanoTime());
 
     private final NonceService nonces;
+    private final List<DigestAlgorithm> offered;
 
     public DigestAuthenticator(NonceService nonces) {
+        this(nonces, List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5));
+    }
+
+    /**
+     * @param offered the algorithms challenged for and accepted, in order of preference. MD5 alone is
+     *                for clients that give up on a challenge they do not know instead of ignoring it
+     *                (libre before 3.12, so baresip 1.x, fails a whole 401 that offers SHA-256).
+     */
+    public DigestAuthenticator(NonceService nonces, List<DigestAlgorithm> offered) {
+        if (offered.isEmpty()) {
+            throw new IllegalArgumentException("at least one digest algorithm must be offered");
+        }
         this.nonces = nonces;
+        this.offered = List.copyOf(offered);
     }
 
     /**
@@ -50,7 +66,7 @@ public final class DigestAuthenticator {
         if (header == null || !"Digest".equalsIgnoreCase(header.getScheme()) || !realm.equalsIgnoreCase(header.getRealm())) {
             return new Outcome.Challenge(false);
         }
-        Optional<DigestAlgorithm> algorithm = DigestAlgorithm.fromToken(header.getAlgorithm());
+        Optional<DigestAlgorithm> algorithm = DigestAlgorithm.fromToken(header.getAlgorithm()).filter(offered::contains);
         String nonce = header.getNonce();
         String username = header.getUsername();
         String uri = header.getParameter("uri");
@@ -95,11 +111,11 @@ public final class DigestAuthenticator {
         return new Outcome.Authenticated(username);
     }
 
-    /** A 401 (or 407 for a proxy) carrying one challenge per algorithm, SHA-256 first. */
+    /** A 401 (or 407 for a proxy) carrying one challenge per offered algorithm, in order. */
     public SIPResponse challenge(SIPRequest request, String realm, boolean stale, boolean proxy) {
-        SIPResponse response = request.createResponse(proxy ? SIPResponse.PROXY_AUTHENTICATION_REQUIRED : SIPResponse.UNAUTHORIZED);
+        SIPResponse response = SipResponses.create(request, proxy ? SIPResponse.PROXY_AUTHENTICATION_REQUIRED : SIPResponse.UNAUTHORIZED);
         String nonce = nonces.issue(realm);
-        for (DigestAlgorithm algorithm : DigestAlgorithm.values()) {
+        for (DigestAlgorithm algorithm : offered) {
             AuthenticationHeader header = proxy ? new ProxyAuthenticate() : new WWWAuthenticate();
             try {
                 header.setScheme("Digest");

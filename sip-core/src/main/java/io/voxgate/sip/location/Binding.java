@@ -16,6 +16,11 @@ public record Binding(AddressOfRecord aor, String contact, String instanceId, in
         return !expiresAt.isAfter(now);
     }
 
+    /** An RFC 5626 registration: reachable only over its own flow, never by dialling its contact. */
+    public boolean isOutbound() {
+        return instanceId != null && regId > 0;
+    }
+
     /** RFC 5626 §6: a binding with instance and reg-id is identified by them, not by its URI. */
     public boolean sameBindingAs(Binding other) {
         if (instanceId != null && regId > 0) {

@@ -21,10 +21,21 @@ public final class LocationService {
     private final ConcurrentMap<String, Set<AddressOfRecord>> aorsByFlow = new ConcurrentHashMap<>();
     private final BindingStore store;
     private final Clock clock;
+    private final boolean contactsOutliveFlows;
 
     public LocationService(BindingStore store, Clock clock) {
+        this(store, clock, false);
+    }
+
+    /**
+     * @param contactsOutliveFlows keep a binding made without RFC 5626 outbound when its connection
+     *                             closes (until it expires), so the proxy can dial its Contact; an
+     *                             outbound binding always dies with its flow
+     */
+    public LocationService(BindingStore store, Clock clock, boolean contactsOutliveFlows) {
         this.store = store;
         this.clock = clock;
+        this.contactsOutliveFlows = contactsOutliveFlows;
     }
 
     /** The live bindings of an address of record. */
@@ -81,23 +92,30 @@ public final class LocationService {
         return result[0];
     }
 
-    /** A connection closed: its bindings can no longer be reached (RFC 5626 §5.3) and are removed. */
+    /**
+     * A connection closed: its outbound bindings can no longer be reached (RFC 5626 §5.3) and are
+     * removed; so are the others unless contacts outlive flows.
+     */
     public void flowClosed(String flowId) {
         Set<AddressOfRecord> aors = aorsByFlow.remove(flowId);
         if (aors == null) {
             return;
         }
         for (AddressOfRecord aor : aors) {
-            removeMatching(aor, b -> b.flowId().equals(flowId));
+            removeMatching(aor, b -> b.flowId().equals(flowId) && (b.isOutbound() || !contactsOutliveFlows));
         }
     }
 
     private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {
+        boolean[] changed = new boolean[1];
         List<Binding> after = bindings.computeIfPresent(aor, (key, existing) -> {
             List<Binding> kept = existing.stream().filter(doomed.negate()).toList();
+            changed[0] = kept.size() != existing.size();
             return kept.isEmpty() ? null : kept;
         });
-        store.save(aor, after == null ? List.of() : after);
+        if (changed[0]) {
+            store.save(aor, after == null ? List.of() : after);
+        }
     }
 
     /** Number of live contacts, for the registered-contacts gauge. */

@@ -34,6 +34,7 @@ import gov.nist.javax.sip.header.ims.PAssertedIdentity;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.voxgate.sip.message.SipResponses;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.user.SipCredential;
 import io.voxgate.sip.auth.DigestAuthenticator;
@@ -45,6 +46,7 @@ import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.registrar.SipAccounts;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.transport.FlowRegistry;
+import io.voxgate.sip.transport.SipConnector;
 import io.voxgate.sip.transport.SipFlow;
 
 /**
@@ -72,6 +74,7 @@ public final class Proxy {
     private final MeterRegistry metrics;
     private final CallPolicy policy;
     private final MediaAnchor media;
+    private final SipConnector connector;
     private final AddressFactoryImpl addresses = new AddressFactoryImpl();
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentMap<String, ProxyTransaction> byCallerBranch = new ConcurrentHashMap<>();
@@ -88,6 +91,14 @@ public final class Proxy {
     public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
                  EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
                  CallPolicy policy, MediaAnchor media) {
+        this(accounts, authenticator, location, flows, guard, timers, timerC, metrics, policy, media, null);
+    }
+
+    /** @param connector dials contacts whose registration connection is gone (RFC 3261 §18.1.1); null: never dial */
+    public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
+                 EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
+                 CallPolicy policy, MediaAnchor media, SipConnector connector) {
+        this.connector = connector;
         this.policy = policy;
         this.media = media;
         this.accounts = accounts;
@@ -120,7 +131,7 @@ public final class Proxy {
 
     private void initial(SipFlow flow, SIPRequest request) {
         if (!(request.getFrom().getAddress().getURI() instanceof SipUri from) || !(request.getRequestURI() instanceof SipUri target)) {
-            flow.send(reason(request.createResponse(SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
+            flow.send(reason(SipResponses.create(request, SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
             return;
         }
         String realm = from.getHost().toLowerCase(Locale.ROOT);
@@ -138,7 +149,7 @@ public final class Proxy {
                 .whenComplete((decision, failure) -> {
                     if (failure != null) {
                         log.error("{}: {} failed", flow, request.getMethod(), failure);
-                        flow.send(request.createResponse(SIPResponse.SERVER_INTERNAL_ERROR));
+                        flow.send(SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR));
                     } else if (decision.response != null) {
                         flow.send(decision.response);
                     } else {
@@ -173,11 +184,11 @@ public final class Proxy {
             case DigestAuthenticator.Outcome.Rejected rejected -> {
                 metrics.counter("voxgate.sip.auth.failures", "method", request.getMethod()).increment();
                 guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
-                yield Decision.respond(request.createResponse(SIPResponse.FORBIDDEN));
+                yield Decision.respond(SipResponses.create(request, SIPResponse.FORBIDDEN));
             }
             case DigestAuthenticator.Outcome.Authenticated user -> user.username().equals(from.getUser())
                     ? new Decision(null, tenant.orElseThrow(), user.username(), null)
-                    : Decision.respond(reason(request.createResponse(SIPResponse.FORBIDDEN), "From does not match the authenticated user"));
+                    : Decision.respond(reason(SipResponses.create(request, SIPResponse.FORBIDDEN), "From does not match the authenticated user"));
         };
     }
 
@@ -187,14 +198,34 @@ public final class Proxy {
         if (user == null || !tenant.primaryDomain().equalsIgnoreCase(target.getHost())) {
             return CompletableFuture.completedFuture(new TargetLookup(user, List.of(), false));
         }
-        List<SipFlowBinding> reachable = new ArrayList<>();
+        List<CompletableFuture<Optional<SipFlowBinding>>> reaching = new ArrayList<>();
         for (Binding binding : location.lookup(new AddressOfRecord(tenant.slug(), user))) {
-            flows.find(binding.flowId()).ifPresent(f -> reachable.add(new SipFlowBinding(binding, f)));
+            Optional<SipFlow> registeredOver = flows.find(binding.flowId());
+            if (registeredOver.isPresent()) {
+                reaching.add(CompletableFuture.completedFuture(Optional.of(new SipFlowBinding(binding, registeredOver.get()))));
+            } else if (!binding.isOutbound()) {
+                dialled(binding).ifPresent(reaching::add);
+            }
+            // an RFC 5626 flow that failed is never dialled: the phone re-registers over a new one
         }
-        if (!reachable.isEmpty()) {
-            return CompletableFuture.completedFuture(new TargetLookup(user, reachable, true));
+        if (reaching.isEmpty()) {
+            return accounts.credential(tenant, user).thenApply(c -> new TargetLookup(user, List.of(), c.isPresent()));
         }
-        return accounts.credential(tenant, user).thenApply(c -> new TargetLookup(user, List.of(), c.isPresent()));
+        return CompletableFuture.allOf(reaching.toArray(CompletableFuture[]::new)).thenApply(all -> new TargetLookup(user,
+                reaching.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList(), true));
+    }
+
+    /**
+     * A connection to the binding's Contact, when it names a SIP-over-TLS address this switch may
+     * dial (an IP literal: resolving a name here would block the event loop). Never fails: an
+     * unreachable contact is an empty result, and the call goes to the other contacts or gets 480.
+     */
+    private Optional<CompletableFuture<Optional<SipFlowBinding>>> dialled(Binding binding) {
+        if (connector == null) {
+            return Optional.empty();
+        }
+        return ContactAddress.of(binding.contact()).map(address -> connector.connect(address)
+                .handle((flow, failure) -> failure == null ? Optional.of(new SipFlowBinding(binding, flow)) : Optional.empty()));
     }
 
     private void forward(SipFlow callerFlow, SIPRequest request, Decision decision) {
@@ -206,7 +237,7 @@ public final class Proxy {
             log.info("{} from {}@{} to {} refused by rule {}", request.getMethod(), decision.caller, decision.tenant.slug(),
                     requestUri.getUser(), reject.rule());
             metrics.counter("voxgate.sip.policy.rejections").increment();
-            callerFlow.send(withWarning(request.createResponse(reject.status()), reject.rule()));
+            callerFlow.send(withWarning(SipResponses.create(request, reject.status()), reject.rule()));
             return;
         }
         if (targets.reachable.isEmpty()) {
@@ -218,6 +249,7 @@ public final class Proxy {
         }
         boolean invite = "INVITE".equals(request.getMethod());
         assertIdentity(request, decision.caller, decision.tenant.primaryDomain());
+        removeRoutesToThisProxy(callerFlow, request);
         String mergeKey = request.getFromTag() + "|" + request.getCallId().getCallId() + "|" + request.getCSeq().getSeqNumber()
                 + "|" + request.getMethod();
         String existing = pendingByDialogKey.putIfAbsent(mergeKey, request.getTopmostVia().getBranch());
@@ -227,7 +259,7 @@ public final class Proxy {
             return;
         }
         if (invite) {
-            callerFlow.send(request.createResponse(SIPResponse.TRYING));
+            callerFlow.send(SipResponses.create(request, SIPResponse.TRYING));
         }
         ProxyTransaction txn = new ProxyTransaction(callerKey(request), callerFlow, request);
         txn.mergeKey = mergeKey;
@@ -275,8 +307,8 @@ public final class Proxy {
     private RecordRoute recordRoute(SipFlow flow) throws ParseException {
         SipUri uri = new SipUri();
         uri.setUser(flow.id());
-        uri.setHost(flow.localAddress().getAddress().getHostAddress());
-        uri.setPort(flow.localAddress().getPort());
+        uri.setHost(flow.advertisedAddress().getAddress().getHostAddress());
+        uri.setPort(flow.advertisedAddress().getPort());
         uri.setTransportParam(flow.transport().toLowerCase(Locale.ROOT));
         uri.setLrParam();
         RecordRoute rr = new RecordRoute();
@@ -307,8 +339,16 @@ public final class Proxy {
             log.debug("{}: response {} matches no transaction; dropped", flow, response.getStatusCode());
             return;
         }
+        if ("CANCEL".equals(response.getCSeq().getMethod())) {
+            return; // our CANCEL's own answer (it shares the INVITE's branch, §9.1): the INVITE's 487 follows
+        }
         ProxyTransaction.Branch branch = txn.branches.get(top.getBranch());
         response.removeFirst("Via");
+        if (response.getTopmostVia() == null) {
+            // RFC 3261 §16.7 step 3: no Via left means the response was for this proxy; it is not forwarded
+            log.debug("{}: response {} carries only this proxy's Via; not forwarded", flow, response.getStatusCode());
+            return;
+        }
         int status = response.getStatusCode();
         if (status == SIPResponse.TRYING) {
             return;
@@ -336,7 +376,7 @@ public final class Proxy {
                 cancelPendingBranches(txn);
             } else {
                 if ("INVITE".equals(txn.original.getMethod())) {
-                    branch.target.send(branch.forwarded.createAckRequest((gov.nist.javax.sip.header.To) response.getTo())); // the client transaction ACKs non-2xx
+                    branch.target.send(ackFor(branch.forwarded, response)); // the client transaction ACKs non-2xx
                     media.releaseBranch(txn.original.getCallId().getCallId(), branch.id);
                 }
                 if (ProxyTransaction.better(response, txn.best)) {
@@ -351,6 +391,21 @@ public final class Proxy {
                 finish(txn);
             }
         }
+    }
+
+    /**
+     * RFC 3261 §17.1.1.3: the ACK of a non-2xx final response, built from the forwarded INVITE: its
+     * Request-URI, Call-ID, From, CSeq number and Route, the response's To, and this proxy's Via only.
+     */
+    private static SIPRequest ackFor(SIPRequest forwarded, SIPResponse response) {
+        SIPRequest ack = forwarded.createAckRequest((gov.nist.javax.sip.header.To) response.getTo());
+        Via ours = (Via) forwarded.getTopmostVia().clone();
+        ack.removeHeader("Via");
+        ack.setHeader(ours);
+        for (String header : List.of("Record-Route", "P-Asserted-Identity", "Contact", "User-Agent")) {
+            ack.removeHeader(header);
+        }
+        return ack;
     }
 
     private void cancelPendingBranches(ProxyTransaction txn) {
@@ -386,7 +441,7 @@ public final class Proxy {
             log.info("INVITE {} timed out (Timer C); cancelling", txn.original.getCallId().getCallId());
             media.releaseCall(txn.original.getCallId().getCallId());
             cancelPendingBranches(txn);
-            txn.caller.send(txn.original.createResponse(SIPResponse.REQUEST_TIMEOUT));
+            txn.caller.send(SipResponses.create(txn.original, SIPResponse.REQUEST_TIMEOUT));
             txn.finalForwarded = true;
             finish(txn);
         }
@@ -400,7 +455,7 @@ public final class Proxy {
             answer(flow, cancel, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
             return;
         }
-        flow.send(cancel.createResponse(SIPResponse.OK));
+        flow.send(SipResponses.create(cancel, SIPResponse.OK));
         synchronized (txn) {
             txn.cancelled = true;
             if (!txn.finalForwarded) {
@@ -427,6 +482,7 @@ public final class Proxy {
         if (!decrementMaxForwards(flow, request)) {
             return;
         }
+        request.removeHeader("Proxy-Authorization"); // credentials for this proxy go no further, in a dialog too
         if ("BYE".equals(request.getMethod())) {
             media.releaseCall(request.getCallId().getCallId());
             dialogs.invalidate(request.getCallId().getCallId());
@@ -449,8 +505,8 @@ public final class Proxy {
         try {
             Via via = new Via();
             via.setTransport(target.transport());
-            via.setHost(target.localAddress().getAddress().getHostAddress());
-            via.setPort(target.localAddress().getPort());
+            via.setHost(target.advertisedAddress().getAddress().getHostAddress());
+            via.setPort(target.advertisedAddress().getPort());
             via.setBranch(branch);
             request.addFirst(via);
         } catch (ParseException | InvalidArgumentException | SipException e) {
@@ -481,13 +537,41 @@ public final class Proxy {
         if (routes.isEmpty()) {
             request.removeHeader("Route");
         }
-        return flowIds.stream().filter(id -> !id.equals(arrivedOn.id())).findFirst().flatMap(flows::find);
+        // Of this proxy's two entries, the last one names the flow toward the destination: the caller's
+        // route set is the Record-Route reversed, the callee's is it in order (RFC 3261 §12.1).
+        return flowIds.isEmpty() ? Optional.empty() : flows.find(flowIds.getLast());
+    }
+
+    /**
+     * RFC 3261 §16.4: a pre-loaded Route naming this proxy (a phone's outbound proxy setting) is
+     * removed, so the callee does not see it and nothing routes back here by mistake.
+     */
+    private static void removeRoutesToThisProxy(SipFlow arrivedOn, SIPRequest request) {
+        RouteList routes = request.getRouteHeaders();
+        if (routes == null) {
+            return;
+        }
+        for (ListIterator<?> it = routes.listIterator(); it.hasNext(); ) {
+            if (((Route) it.next()).getAddress().getURI() instanceof SipUri uri && namesThisProxy(uri, arrivedOn)) {
+                it.remove();
+            } else {
+                break;
+            }
+        }
+        if (routes.isEmpty()) {
+            request.removeHeader("Route");
+        }
+    }
+
+    private static boolean namesThisProxy(SipUri uri, SipFlow flow) {
+        int port = uri.getPort() > 0 ? uri.getPort() : 5061;
+        return uri.getHost().equals(flow.advertisedAddress().getAddress().getHostAddress()) && port == flow.advertisedAddress().getPort();
     }
 
     private static boolean isOurs(SipUri uri, SipFlow flow) {
         return uri.getUser() != null && uri.hasLrParam()
-                && uri.getHost().equals(flow.localAddress().getAddress().getHostAddress())
-                && (uri.getPort() == flow.localAddress().getPort());
+                && uri.getHost().equals(flow.advertisedAddress().getAddress().getHostAddress())
+                && (uri.getPort() == flow.advertisedAddress().getPort());
     }
 
     // ------------------------------------------------------------------ helpers
@@ -553,7 +637,7 @@ public final class Proxy {
     }
 
     private static void answer(SipFlow flow, SIPRequest request, int status) {
-        flow.send(request.createResponse(status));
+        flow.send(SipResponses.create(request, status));
     }
 
     private static SIPResponse reason(SIPResponse response, String reason) {

@@ -28,6 +28,7 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.voxgate.sip.message.SipResponses;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.user.SipCredential;
 import io.voxgate.sip.auth.DigestAuthenticator;
@@ -84,7 +85,7 @@ public final class Registrar {
         answer(flow, request).whenComplete((response, failure) -> {
             if (failure != null) {
                 log.error("{}: REGISTER failed", flow, failure);
-                response = request.createResponse(SIPResponse.SERVER_INTERNAL_ERROR);
+                response = SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR);
             }
             flow.send(response);
         });
@@ -92,7 +93,7 @@ public final class Registrar {
 
     CompletableFuture<SIPResponse> answer(SipFlow flow, SIPRequest request) {
         if (!(request.getRequestURI() instanceof SipUri requestUri) || !(request.getTo().getAddress().getURI() instanceof SipUri to)) {
-            return done(withReason(request.createResponse(SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
+            return done(withReason(SipResponses.create(request, SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
         }
         String domain = requestUri.getHost();
         return accounts.tenantForDomain(domain).thenCompose(tenant -> {
@@ -122,17 +123,17 @@ public final class Registrar {
                 authFailures.increment();
                 guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
                 log.info("REGISTER for {}@{} from {} refused: {}", header.getUsername(), realm, flow.remoteAddress(), rejected.reason());
-                yield done(request.createResponse(SIPResponse.FORBIDDEN));
+                yield done(SipResponses.create(request, SIPResponse.FORBIDDEN));
             }
             case DigestAuthenticator.Outcome.Authenticated user -> {
                 if (!user.username().equals(to.getUser())) {
-                    yield done(withReason(request.createResponse(SIPResponse.FORBIDDEN), "May not register another user"));
+                    yield done(withReason(SipResponses.create(request, SIPResponse.FORBIDDEN), "May not register another user"));
                 }
                 Tenant known = tenant.orElseThrow();
                 yield deviceProblem(flow, known, user.username()).thenApply(problem -> problem
                         .map(p -> {
                             log.info("REGISTER for {}@{} from {} refused: {}", user.username(), realm, flow.remoteAddress(), p);
-                            return withReason(request.createResponse(SIPResponse.FORBIDDEN), "Device certificate not accepted");
+                            return withReason(SipResponses.create(request, SIPResponse.FORBIDDEN), "Device certificate not accepted");
                         })
                         .orElseGet(() -> register(flow, request, new AddressOfRecord(known.slug(), user.username()))));
             }
@@ -190,7 +191,7 @@ public final class Registrar {
                 if (contact.isWildCard()) {
                     // RFC 3261 §10.3 step 6: "*" only alone, and only with Expires: 0
                     if (contacts.size() != 1 || defaultExpires != 0) {
-                        return withReason(request.createResponse(SIPResponse.BAD_REQUEST), "Contact * needs Expires: 0 and no other contact");
+                        return withReason(SipResponses.create(request, SIPResponse.BAD_REQUEST), "Contact * needs Expires: 0 and no other contact");
                     }
                     removeAll = true;
                     continue;
@@ -208,18 +209,18 @@ public final class Registrar {
             }
         }
         if (additions.size() + location.lookup(aor).size() > limits.maxContacts() + removals.size() && !removeAll) {
-            return withReason(request.createResponse(SIPResponse.FORBIDDEN), "Too many contacts (at most " + limits.maxContacts() + ")");
+            return withReason(SipResponses.create(request, SIPResponse.FORBIDDEN), "Too many contacts (at most " + limits.maxContacts() + ")");
         }
         LocationService.Update update = location.apply(aor, removeAll, additions, removals, callId, cseq);
         if (update instanceof LocationService.Update.OutOfOrder) {
-            return withReason(request.createResponse(SIPResponse.SERVER_INTERNAL_ERROR), "Out of order REGISTER");
+            return withReason(SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR), "Out of order REGISTER");
         }
         registered.increment();
         return okWithBindings(request, ((LocationService.Update.Applied) update).current(), now);
     }
 
     private SIPResponse okWithBindings(SIPRequest request, List<Binding> current, Instant now) {
-        SIPResponse ok = request.createResponse(SIPResponse.OK);
+        SIPResponse ok = SipResponses.create(request, SIPResponse.OK);
         boolean outbound = false;
         for (Binding binding : current) {
             try {
@@ -252,7 +253,7 @@ public final class Registrar {
     }
 
     private SIPResponse intervalTooBrief(SIPRequest request) {
-        SIPResponse response = request.createResponse(SIPResponse.INTERVAL_TOO_BRIEF);
+        SIPResponse response = SipResponses.create(request, SIPResponse.INTERVAL_TOO_BRIEF);
         MinExpires min = new MinExpires();
         try {
             min.setExpires((int) limits.minExpires().toSeconds());

@@ -24,6 +24,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
+import io.voxgate.sip.message.SipResponses;
 import io.voxgate.sip.message.SipMessageParser;
 import io.voxgate.sip.message.SipParseResult;
 import io.voxgate.sip.security.EdgeGuard;
@@ -37,6 +39,8 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
 
     private static final Logger log = LoggerFactory.getLogger(SipConnectionHandler.class);
     private static final AtomicLong FLOW_IDS = new AtomicLong();
+    /** The flow of a channel, for the {@link SipConnector} that dialled it. */
+    static final AttributeKey<SipFlow> FLOW = AttributeKey.valueOf("voxgate.sip.flow");
 
     private final SipMessageParser parser;
     private final SipRequestHandler handler;
@@ -45,10 +49,13 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
     private final Counter malformed;
     private final EdgeGuard guard;
     private final ResponseCounters responses;
+    private final InetSocketAddress advertised;
     private SipFlow flow;
 
+    /** @param advertised the address this switch names in Via and Record-Route on this connection; null: its local address */
     SipConnectionHandler(SipMessageParser parser, SipRequestHandler handler, FlowRegistry flows, String transport,
-                         MeterRegistry metrics, EdgeGuard guard, ResponseCounters responses) {
+                         MeterRegistry metrics, EdgeGuard guard, ResponseCounters responses, InetSocketAddress advertised) {
+        this.advertised = advertised;
         this.guard = guard;
         this.responses = responses;
         this.parser = parser;
@@ -64,9 +71,20 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
             ctx.close(); // before the TLS handshake: a banned source costs no crypto
             return;
         }
-        flow = new SipFlow(flows.nodeId() + "-" + FLOW_IDS.incrementAndGet(), ctx.channel(), transport, responses);
+        flow = new SipFlow(flows.nodeId() + "-" + FLOW_IDS.incrementAndGet(), ctx.channel(), transport, responses,
+                advertisedAddress(ctx.channel()));
+        ctx.channel().attr(FLOW).set(flow);
         flows.add(flow);
         super.channelActive(ctx);
+    }
+
+    /** A listener on a wildcard address is reached, from this connection, at the connection's own local address. */
+    private InetSocketAddress advertisedAddress(io.netty.channel.Channel channel) {
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        if (advertised == null) {
+            return local;
+        }
+        return advertised.getAddress().isAnyLocalAddress() ? new InetSocketAddress(local.getAddress(), advertised.getPort()) : advertised;
     }
 
     @Override
@@ -142,7 +160,7 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
         } catch (RuntimeException e) {
             log.error("{}: handling {} failed", flow, request.getFirstLine().strip(), e);
             if (!"ACK".equals(request.getMethod())) {
-                flow.send(request.createResponse(SIPResponse.SERVER_INTERNAL_ERROR));
+                flow.send(SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR));
             }
         }
     }
@@ -162,7 +180,7 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
         if (headers instanceof SipParseResult.Parsed parsed && parsed.message() instanceof SIPRequest request) {
             int status = error.reason().contains("exceed") || error.reason().contains("above")
                     ? SIPResponse.MESSAGE_TOO_LARGE : SIPResponse.BAD_REQUEST;
-            SIPResponse response = request.createResponse(status);
+            SIPResponse response = SipResponses.create(request, status);
             response.setReasonPhrase(status == SIPResponse.BAD_REQUEST ? "Bad Request: " + error.reason()
                     : response.getReasonPhrase());
             ctx.writeAndFlush(Unpooled.wrappedBuffer(response.encodeAsBytes(transport))).addListener(ChannelFutureListener.CLOSE);
@@ -177,7 +195,7 @@ final class SipConnectionHandler extends SimpleChannelInboundHandler<SipInbound>
     }
 
     static SIPResponse badRequest(SIPRequest request, String reason) {
-        SIPResponse response = request.createResponse(SIPResponse.BAD_REQUEST);
+        SIPResponse response = SipResponses.create(request, SIPResponse.BAD_REQUEST);
         try {
             Warning warning = new Warning();
             warning.setCode(399);

@@ -22,7 +22,10 @@ public final class SipFlow {
     private final ResponseCounters responses;
     private volatile io.voxgate.sip.security.DeviceCertificateCheck.Result certificateIdentity;
 
-    SipFlow(String id, Channel channel, String transport, ResponseCounters responses) {
+    private final InetSocketAddress advertised;
+
+    SipFlow(String id, Channel channel, String transport, ResponseCounters responses, InetSocketAddress advertised) {
+        this.advertised = advertised;
         this.responses = responses;
         this.id = id;
         this.channel = channel;
@@ -43,6 +46,14 @@ public final class SipFlow {
 
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * Where this switch is reached over this flow, for its Via and Record-Route: the listener's
+     * address, also on a connection the switch dialled (whose local port is an ephemeral one).
+     */
+    public InetSocketAddress advertisedAddress() {
+        return advertised;
     }
 
     public Optional<X509Certificate> peerCertificate() {

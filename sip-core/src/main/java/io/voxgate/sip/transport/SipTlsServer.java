@@ -22,15 +22,18 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.voxgate.certs.Credential;
 import io.voxgate.certs.TlsPolicy;
@@ -71,6 +74,17 @@ public final class SipTlsServer implements AutoCloseable {
                                      FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics,
                                      EdgeGuard guard, X509Certificate deviceCertificateIssuer)
             throws SSLException, InterruptedException {
+        return start(address, serverCredential, handler, flows, limits, timeouts, metrics, guard, deviceCertificateIssuer, null);
+    }
+
+    /**
+     * The same, and {@code connector} (when not null) dials registered contacts on this listener's
+     * event loops, presenting the switch's server certificate.
+     */
+    public static SipTlsServer start(InetSocketAddress address, Credential serverCredential, SipRequestHandler handler,
+                                     FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics,
+                                     EdgeGuard guard, X509Certificate deviceCertificateIssuer, SipConnector connector)
+            throws SSLException, InterruptedException {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         SslContext ssl = SslContextBuilder.forServer(serverCredential.privateKey(), serverCredential.chainArray())
                 .sslProvider(provider)
@@ -80,11 +94,25 @@ public final class SipTlsServer implements AutoCloseable {
                 .clientAuth(ClientAuth.OPTIONAL)
                 .trustManager(new AnyClientCertificate(deviceCertificateIssuer))
                 .build();
+        SslContext client = connector == null ? null : SslContextBuilder.forClient()
+                .sslProvider(provider)
+                .protocols(TlsPolicy.PROTOCOLS)
+                .ciphers(TlsPolicy.AEAD_CIPHER_SUITES)
+                .keyManager(serverCredential.privateKey(), serverCredential.chainArray())
+                // A phone's server certificate is a factory or self-signed one that names no address we
+                // could check it against; the request carries nothing the registered user could not
+                // already receive, and the phone can verify us. See docs/security.md.
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .build();
         SipTlsServer server = bind(address, ch -> {
             SslHandler tls = ssl.newHandler(ch.alloc());
             tls.setHandshakeTimeout(timeouts.handshake().toMillis(), TimeUnit.MILLISECONDS);
             return tls;
-        }, "TLS", handler, flows, limits, timeouts, metrics, guard, provider);
+        }, "TLS", handler, flows, limits, timeouts, metrics, guard, provider, client == null ? null : ch -> {
+            SslHandler tls = client.newHandler(ch.alloc());
+            tls.setHandshakeTimeout(timeouts.handshake().toMillis(), TimeUnit.MILLISECONDS);
+            return tls;
+        }, connector);
         log.info("SIP over TLS listening on {} ({} TLS provider, {})", server.address(), provider, server.io);
         return server;
     }
@@ -96,7 +124,7 @@ public final class SipTlsServer implements AutoCloseable {
     public static SipTlsServer startPlainTcp(InetSocketAddress address, SipRequestHandler handler, FlowRegistry flows,
                                              SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics, EdgeGuard guard)
             throws InterruptedException {
-        SipTlsServer server = bind(address, ch -> null, "TCP", handler, flows, limits, timeouts, metrics, guard, null);
+        SipTlsServer server = bind(address, ch -> null, "TCP", handler, flows, limits, timeouts, metrics, guard, null, null, null);
         log.warn("SIP over plain TCP listening on {} ({}): signalling and digest exchanges are not encrypted there",
                 server.address(), server.io);
         return server;
@@ -104,7 +132,8 @@ public final class SipTlsServer implements AutoCloseable {
 
     private static SipTlsServer bind(InetSocketAddress address, java.util.function.Function<SocketChannel, SslHandler> tlsFor,
                                      String transport, SipRequestHandler handler, FlowRegistry flows, SipStreamLimits limits,
-                                     Timeouts timeouts, MeterRegistry metrics, EdgeGuard guard, SslProvider provider)
+                                     Timeouts timeouts, MeterRegistry metrics, EdgeGuard guard, SslProvider provider,
+                                     java.util.function.Function<SocketChannel, SslHandler> clientTlsFor, SipConnector connector)
             throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -114,6 +143,10 @@ public final class SipTlsServer implements AutoCloseable {
         SipMessageParser parser = new SipMessageParser();
         ResponseCounters responses = new ResponseCounters(metrics);
         metrics.gauge("voxgate.sip.connections", flows, FlowRegistry::size);
+        java.util.function.BiConsumer<SocketChannel, InetSocketAddress> sipHandlers = (ch, advertised) -> ch.pipeline()
+                .addLast("idle", new IdleStateHandler(timeouts.idle().toSeconds(), 0, 0, TimeUnit.SECONDS))
+                .addLast("framer", new SipFrameDecoder(limits))
+                .addLast("sip", new SipConnectionHandler(parser, handler, flows, transport, metrics, guard, responses, advertised));
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -128,13 +161,17 @@ public final class SipTlsServer implements AutoCloseable {
                             if (tls != null) {
                                 ch.pipeline().addLast("tls", tls);
                             }
-                            ch.pipeline()
-                                    .addLast("idle", new IdleStateHandler(timeouts.idle().toSeconds(), 0, 0, TimeUnit.SECONDS))
-                                    .addLast("framer", new SipFrameDecoder(limits))
-                                    .addLast("sip", new SipConnectionHandler(parser, handler, flows, transport, metrics, guard, responses));
+                            sipHandlers.accept(ch, null);
                         }
                     })
                     .bind(address).sync().channel();
+            if (connector != null) {
+                InetSocketAddress listening = (InetSocketAddress) channel.localAddress();
+                connector.attach(workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class, ch -> {
+                    ch.pipeline().addLast("tls", clientTlsFor.apply(ch));
+                    sipHandlers.accept(ch, listening); // Via and Record-Route name the listener, where requests come back
+                });
+            }
             return new SipTlsServer(boss, workers, channel, provider, epoll ? "epoll" : "nio");
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -9,7 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.voxgate.sip.ListeningPhone;
 import io.voxgate.sip.RunningSipSwitchAccess;
+import io.voxgate.sip.TestSipClient;
 import io.voxgate.sip.TestPhone;
 import io.voxgate.sip.TestSipClient.Response;
 
@@ -31,6 +33,7 @@ class ProxyTest {
 
             assertThat(response.status()).isEqualTo(407);
             assertThat(response.all("Proxy-Authenticate")).hasSize(2);
+            assertThat(response.header("To")).contains(";tag="); // RFC 3261 §8.2.6.2
         }
     }
 
@@ -39,8 +42,10 @@ class ProxyTest {
         try (TestPhone alice = phone("1001"); TestPhone bob = phone("1002")) {
             assertThat(bob.register().status()).isEqualTo(200);
 
+            // a phone configured with the switch as its outbound proxy pre-loads a Route to it
             Response trying = alice.authenticatedInvite("1002@" + ACME, "call-1", "z9hG4bKcall1",
-                    "P-Asserted-Identity: <sip:9999@" + ACME + ">\r\n");
+                    "P-Asserted-Identity: <sip:9999@" + ACME + ">\r\n"
+                            + "Route: <sip:127.0.0.1:" + sip.sipTlsPort() + ";transport=tls;lr>\r\n");
             assertThat(trying.status()).isEqualTo(100);
 
             Response invite = bob.sip.readResponse();
@@ -50,6 +55,7 @@ class ProxyTest {
             assertThat(invite.header("P-Asserted-Identity")).contains("sip:1001@" + ACME);
             assertThat(invite.all("P-Asserted-Identity")).hasSize(1); // the phone's own claim was removed
             assertThat(invite.header("Proxy-Authorization")).isNull();
+            assertThat(invite.header("Route")).isNull(); // RFC 3261 §16.4: the Route naming this proxy is removed
 
             bob.sip.sendRaw(TestPhone.answer(invite, 180, "Ringing", bob.contact()));
             assertThat(alice.sip.readResponse().status()).isEqualTo(180);
@@ -62,9 +68,12 @@ class ProxyTest {
             List<String> routes = new ArrayList<>(ok.addresses("Record-Route"));
             Collections.reverse(routes);
             String callerRoute = "Route: " + String.join(", ", routes) + "\r\n";
-            alice.sip.sendRaw(inDialog("ACK", bob.contact(), ok, callerRoute, "z9hG4bKack1", 1, alice));
+            alice.sip.sendRaw(inDialog("ACK", bob.contact(), ok, callerRoute
+                    + "Proxy-Authorization: Digest username=\"1001\", realm=\"" + ACME + "\", nonce=\"n\", uri=\"sip:x\", response=\"r\"\r\n",
+                    "z9hG4bKack1", 1, alice));
             Response ack = bob.sip.readResponse();
             assertThat(ack.method()).isEqualTo("ACK");
+            assertThat(ack.header("Proxy-Authorization")).isNull(); // the caller's credentials never reach the callee
 
             // the callee hangs up: its BYE goes back down the caller's own connection
             String calleeRoute = "Route: " + String.join(", ", invite.addresses("Record-Route")) + "\r\n";
@@ -155,16 +164,100 @@ class ProxyTest {
     @Test
     void registeredButUnreachableUserIs480() throws Exception {
         try (TestPhone alice = phone("1001")) {
+            int before = sip.flows().size();
             try (TestPhone bob = phone("1002")) {
                 bob.register();
-            } // bob's connection is gone: his binding with it
-            var bob = new io.voxgate.sip.location.AddressOfRecord("acme", "1002");
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-            while (!sip.location().lookup(bob).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            } // bob's connection is gone, and nothing listens at his contact
+            awaitFlowsAtMost(before);
 
             assertThat(alice.authenticatedInvite("1002@" + ACME, "call-gone", "z9hG4bKgone", "").status()).isEqualTo(480);
+        }
+    }
+
+    @Test
+    void aPhoneWhoseRegistrationConnectionClosedIsDialledAtItsContact() throws Exception {
+        try (ListeningPhone desk = sip.listeningPhone(); TestPhone alice = phone("1001")) {
+            int before = sip.flows().size();
+            try (TestPhone bob = phone("1002")) {
+                assertThat(bob.register(desk.contact("1002")).status()).isEqualTo(200);
+            }
+            awaitFlowsAtMost(before);
+
+            var accepted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return desk.accept(); // the switch finishes the TLS handshake before it forwards
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(alice.authenticatedInvite("1002@" + ACME, "call-dial", "z9hG4bKdial", "").status()).isEqualTo(100);
+            try (TestSipClient deskSide = accepted.get(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                Response invite = deskSide.readResponse();
+                assertThat(invite.reason()).startsWith("INVITE sip:1002@127.0.0.1:" + desk.port());
+                // the switch names its listener, not the ephemeral port of the connection it opened
+                assertThat(invite.header("Via")).contains("127.0.0.1:" + sip.sipTlsPort());
+                assertThat(invite.addresses("Record-Route")).hasSize(2)
+                        .allSatisfy(route -> assertThat(route).contains("127.0.0.1:" + sip.sipTlsPort()));
+                deskSide.sendRaw(TestPhone.answer(invite, 200, "OK", desk.contact("1002")));
+                Response ok = alice.sip.readResponse();
+                assertThat(ok.status()).isEqualTo(200);
+
+                List<String> routes = new ArrayList<>(ok.addresses("Record-Route"));
+                Collections.reverse(routes);
+                alice.sip.sendRaw(inDialog("BYE", desk.contact("1002"), ok, "Route: " + String.join(", ", routes) + "\r\n",
+                        "z9hG4bKdialbye", 2, alice));
+                Response bye = deskSide.readResponse();
+                assertThat(bye.method()).isEqualTo("BYE");
+                deskSide.sendRaw(TestPhone.answer(bye, 200, "OK", null));
+                assertThat(alice.sip.readResponse().status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void anOutboundPhoneIsNeverDialledOnceItsFlowIsGone() throws Exception {
+        try (ListeningPhone desk = sip.listeningPhone(); TestPhone alice = phone("1001")) {
+            try (TestPhone bob = phone("1002")) {
+                assertThat(bob.register(desk.contact("1002")
+                        + ";+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-00000000b0b1>\";reg-id=1").status()).isEqualTo(200);
+            }
+            var bobAor = new io.voxgate.sip.location.AddressOfRecord("acme", "1002");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (!sip.location().lookup(bobAor).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20); // RFC 5626 §5.3: the binding dies with its flow
+            }
+
+            assertThat(alice.authenticatedInvite("1002@" + ACME, "call-ob", "z9hG4bKob", "").status()).isEqualTo(480);
+            assertThat(desk.isConnectedToWithin(500)).isFalse();
+        }
+    }
+
+    @Test
+    void aContactThatFailsTheTlsHandshakeIs480() throws Exception {
+        try (java.net.ServerSocket notTls = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+             TestPhone alice = phone("1001")) {
+            Thread.ofVirtual().start(() -> {
+                try (var accepted = notTls.accept()) {
+                    accepted.getOutputStream().write("SIP/2.0 200 OK\r\n\r\n".getBytes()); // plain text where TLS was due
+                } catch (java.io.IOException ignored) {
+                    // the test asserts on the switch's answer
+                }
+            });
+            int before = sip.flows().size();
+            try (TestPhone bob = phone("1002")) {
+                bob.register("<sip:1002@127.0.0.1:" + notTls.getLocalPort() + ";transport=tls>");
+            }
+            awaitFlowsAtMost(before);
+
+            assertThat(alice.authenticatedInvite("1002@" + ACME, "call-notls", "z9hG4bKnotls", "").status()).isEqualTo(480);
+        }
+    }
+
+    /** Waits until the switch has seen closed connections close, so the proxy cannot pick one. */
+    private static void awaitFlowsAtMost(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (sip.flows().size() > count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
         }
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.voxgate.config.db.Sql;
 import io.voxgate.sip.RunningSipSwitchAccess;
+import io.voxgate.sip.TestPhone;
 import io.voxgate.sip.TestSipClient;
 import io.voxgate.sip.TestSipClient.Response;
 import io.voxgate.sip.location.AddressOfRecord;
@@ -150,16 +151,34 @@ class RegistrarTest {
     }
 
     @Test
-    void bindingsOfAClosedConnectionStopBeingUsed() throws Exception {
+    void outboundBindingsOfAClosedConnectionStopBeingUsed() throws Exception {
         AddressOfRecord bob = new AddressOfRecord("acme", "1002");
-        try (TestSipClient phone = sip.client()) {
-            register(phone, "1002", ACME, RunningSipSwitchAccess.PASSWORD, 1, "MD5", 600);
+        try (TestPhone phone = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            Response ok = phone.register(phone.contact() + ";+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-0000000000b0>\";reg-id=1");
+            assertThat(ok.header("Require")).isEqualTo("outbound");
             assertThat(sip.location().lookup(bob)).isNotEmpty();
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!sip.location().lookup(bob).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        assertThat(sip.location().lookup(bob)).isEmpty(); // RFC 5626 §5.3
+    }
+
+    @Test
+    void aPlainBindingOutlivesItsConnectionUntilItExpires() throws Exception {
+        AddressOfRecord bob = new AddressOfRecord("acme", "1002");
+        int before = sip.flows().size();
+        try (TestSipClient phone = sip.client()) {
+            register(phone, "1002", ACME, RunningSipSwitchAccess.PASSWORD, 1, "MD5", 600);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sip.flows().size() > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sip.location().lookup(bob)).hasSize(1); // the proxy may still dial its contact
+
+        sip.advanceClock(Duration.ofSeconds(601));
         assertThat(sip.location().lookup(bob)).isEmpty();
     }
 
