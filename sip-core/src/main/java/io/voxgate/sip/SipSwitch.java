@@ -25,19 +25,19 @@ public final class SipSwitch implements SipRequestHandler {
     private final Registrar registrar;
     private final Proxy proxy;
     private final LocationService location;
-    private final MeterRegistry metrics;
+    private final MethodCounters requests;
 
     public SipSwitch(Registrar registrar, Proxy proxy, LocationService location, MeterRegistry metrics) {
         this.registrar = registrar;
         this.proxy = proxy;
         this.location = location;
-        this.metrics = metrics;
+        this.requests = new MethodCounters(metrics, "voxgate.sip.requests");
     }
 
     @Override
     public void onRequest(SipFlow flow, SIPRequest request) {
         String method = request.getMethod();
-        metrics.counter("voxgate.sip.requests", "method", knownMethodOrOther(method)).increment();
+        requests.increment(method);
         switch (method) {
             case "REGISTER" -> registrar.onRegister(flow, request);
             case "OPTIONS" -> {
@@ -78,11 +78,4 @@ public final class SipSwitch implements SipRequestHandler {
         return response;
     }
 
-    private static String knownMethodOrOther(String method) {
-        return switch (method) {
-            case "REGISTER", "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "SUBSCRIBE", "NOTIFY", "MESSAGE", "INFO",
-                 "UPDATE", "REFER", "PRACK", "PUBLISH" -> method;
-            default -> "OTHER"; // metric tags must stay bounded whatever a client sends
-        };
-    }
 }

@@ -21,6 +21,13 @@ public record Binding(AddressOfRecord aor, String contact, String instanceId, in
         return instanceId != null && regId > 0;
     }
 
+    /** Everything stored about a binding but its expiry and the REGISTER (Call-ID, CSeq) that refreshed it. */
+    public boolean sameStateAs(Binding other) {
+        return contact.equals(other.contact) && java.util.Objects.equals(instanceId, other.instanceId) && regId == other.regId
+                && flowId.equals(other.flowId) && java.util.Objects.equals(userAgent, other.userAgent)
+                && java.util.Objects.equals(source, other.source);
+    }
+
     /** RFC 5626 §6: a binding with instance and reg-id is identified by them, not by its URI. */
     public boolean sameBindingAs(Binding other) {
         if (instanceId != null && regId > 0) {

@@ -27,16 +27,22 @@ import io.voxgate.config.tenant.TenantSchema;
  * waiting to be written (a phone refreshing ten times costs one write), and one writer thread
  * stores the waiting states in batches, one transaction per tenant. Memory is bounded by the
  * number of addresses of record, not by the REGISTER rate; close() writes what is left.
+ * A refresh that changes nothing but the expiry (and CSeq) by less than {@link #REFRESH_SLACK} is
+ * not written at all: a phone re-registering every few seconds costs no database work, and the
+ * stored expiry is never more than that slack behind the real one.
  */
 public final class BindingStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BindingStore.class);
     private static final int BATCH = 500;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration REFRESH_SLACK = Duration.ofSeconds(60);
 
     private final ConfigDatabase database;
     private final String nodeId;
     private final ConcurrentMap<AddressOfRecord, List<Binding>> waiting = new ConcurrentHashMap<>();
+    /** The last state handed to the writer per address of record: what the database holds, or soon will. */
+    private final ConcurrentMap<AddressOfRecord, List<Binding>> stored = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition idle = lock.newCondition();
@@ -50,10 +56,37 @@ public final class BindingStore implements AutoCloseable {
         this.writer = Thread.ofVirtual().name("binding-writer").start(this::writeUntilClosed);
     }
 
-    /** Replaces what is stored for {@code aor} with {@code current} (soon, not now). */
+    /**
+     * Replaces what is stored for {@code aor} with {@code current} (soon, not now). Called for one
+     * address of record by one thread at a time (the location service's update of that address).
+     */
     public void save(AddressOfRecord aor, List<Binding> current) {
+        List<Binding> last = stored.get(aor);
+        if (last != null && onlyRefreshed(last, current)) {
+            return;
+        }
+        if (current.isEmpty()) {
+            stored.remove(aor);
+        } else {
+            stored.put(aor, current);
+        }
         waiting.put(aor, current);
         signal();
+    }
+
+    /** The same bindings over the same flows, each expiring at most {@link #REFRESH_SLACK} later than stored. */
+    private static boolean onlyRefreshed(List<Binding> last, List<Binding> current) {
+        if (last.size() != current.size()) {
+            return false;
+        }
+        for (Binding now : current) {
+            Binding before = last.stream().filter(now::sameBindingAs).findFirst().orElse(null);
+            if (before == null || !now.sameStateAs(before) || now.expiresAt().isBefore(before.expiresAt())
+                    || now.expiresAt().isAfter(before.expiresAt().plus(REFRESH_SLACK))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void signal() {

@@ -83,12 +83,11 @@ public final class LocationService {
                 current.add(addition);
                 aorsByFlow.computeIfAbsent(addition.flowId(), f -> ConcurrentHashMap.newKeySet()).add(aor);
             }
-            result[0] = new Update.Applied(List.copyOf(current));
-            return current.isEmpty() ? null : List.copyOf(current);
+            List<Binding> after = List.copyOf(current);
+            result[0] = new Update.Applied(after);
+            store.save(aor, after); // inside the update: states of one address reach the store in order
+            return after.isEmpty() ? null : after;
         });
-        if (result[0] instanceof Update.Applied applied) {
-            store.save(aor, applied.current());
-        }
         return result[0];
     }
 
@@ -107,15 +106,13 @@ public final class LocationService {
     }
 
     private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {
-        boolean[] changed = new boolean[1];
-        List<Binding> after = bindings.computeIfPresent(aor, (key, existing) -> {
+        bindings.computeIfPresent(aor, (key, existing) -> {
             List<Binding> kept = existing.stream().filter(doomed.negate()).toList();
-            changed[0] = kept.size() != existing.size();
+            if (kept.size() != existing.size()) {
+                store.save(aor, kept);
+            }
             return kept.isEmpty() ? null : kept;
         });
-        if (changed[0]) {
-            store.save(aor, after == null ? List.of() : after);
-        }
     }
 
     /** Number of live contacts, for the registered-contacts gauge. */

@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.voxgate.sip.message.SipResponses;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.user.SipCredential;
+import io.voxgate.sip.MethodCounters;
 import io.voxgate.sip.auth.DigestAuthenticator;
 import io.voxgate.sip.hooks.CallPolicy;
 import io.voxgate.sip.hooks.MediaAnchor;
@@ -75,6 +76,8 @@ public final class Proxy {
     private final CallPolicy policy;
     private final MediaAnchor media;
     private final SipConnector connector;
+    private final MethodCounters authFailures;
+    private final MethodCounters forwarded;
     private final AddressFactoryImpl addresses = new AddressFactoryImpl();
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentMap<String, ProxyTransaction> byCallerBranch = new ConcurrentHashMap<>();
@@ -99,6 +102,8 @@ public final class Proxy {
                  EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
                  CallPolicy policy, MediaAnchor media, SipConnector connector) {
         this.connector = connector;
+        this.authFailures = new MethodCounters(metrics, "voxgate.sip.auth.failures");
+        this.forwarded = new MethodCounters(metrics, "voxgate.sip.proxy.forwarded");
         this.policy = policy;
         this.media = media;
         this.accounts = accounts;
@@ -182,7 +187,7 @@ public final class Proxy {
             case DigestAuthenticator.Outcome.Challenge challenge ->
                     Decision.respond(authenticator.challenge(request, realm, challenge.stale(), true));
             case DigestAuthenticator.Outcome.Rejected rejected -> {
-                metrics.counter("voxgate.sip.auth.failures", "method", request.getMethod()).increment();
+                authFailures.increment(request.getMethod());
                 guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
                 yield Decision.respond(SipResponses.create(request, SIPResponse.FORBIDDEN));
             }
@@ -283,7 +288,7 @@ public final class Proxy {
                 txn.timerC = timers.schedule(() -> onTimerC(txn), timerC.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
-        metrics.counter("voxgate.sip.proxy.forwarded", "method", request.getMethod()).increment();
+        forwarded.increment(request.getMethod());
     }
 
     private void sendBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target) {

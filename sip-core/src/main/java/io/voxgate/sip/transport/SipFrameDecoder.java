@@ -44,20 +44,41 @@ public final class SipFrameDecoder extends ByteToMessageDecoder {
         if (in.getByte(start) == CR || in.getByte(start) == LF) {
             return consumeKeepalive(in, out);
         }
-        int headerEnd = indexOfBlankLine(in, start, Math.min(in.writerIndex(), start + limits.maxHeaderBytes()));
-        if (headerEnd < 0) {
-            if (in.readableBytes() >= limits.maxHeaderBytes()) {
-                fail(out, "headers exceed " + limits.maxHeaderBytes() + " bytes", in, start, limits.maxHeaderBytes());
+        // One pass over the header lines, LF to LF (ByteBuf.indexOf searches a word at a time):
+        // where the blank line is, whether a limit is broken, and the Content-Length.
+        int searchEnd = Math.min(in.writerIndex(), start + limits.maxHeaderBytes());
+        int lineStart = start;
+        int lines = 0;
+        int contentLength = -1;
+        while (true) {
+            int lf = in.indexOf(lineStart, searchEnd, LF);
+            if (lf < 0) {
+                if (in.readableBytes() >= limits.maxHeaderBytes()) {
+                    fail(out, "headers exceed " + limits.maxHeaderBytes() + " bytes", in, start, limits.maxHeaderBytes());
+                } else if (searchEnd - lineStart > limits.maxLineLength()) {
+                    fail(out, "a header line exceeds " + limits.maxLineLength() + " bytes", in, start, searchEnd - start);
+                }
+                return false; // wait for more
             }
-            return false; // wait for more
+            if (lf == lineStart + 1 && in.getByte(lineStart) == CR && lines > 0) {
+                break; // the blank line: CRLF CRLF
+            }
+            if (lf - lineStart > limits.maxLineLength()) {
+                fail(out, "a header line exceeds " + limits.maxLineLength() + " bytes", in, start, lf - start);
+                return false;
+            }
+            if (++lines > limits.maxHeaderLines()) {
+                fail(out, "more than " + limits.maxHeaderLines() + " header lines", in, start, lf - start);
+                return false;
+            }
+            if (lines > 1 && contentLength != -2 && isContentLengthLine(in, lineStart, lf)) {
+                int colon = in.indexOf(lineStart, lf, (byte) ':');
+                int value = parseDigits(in, colon + 1, lf);
+                contentLength = contentLength != -1 || value < 0 ? -2 : value; // repeated or not a number: invalid
+            }
+            lineStart = lf + 1;
         }
-        int headerLength = headerEnd - start; // up to, not including, the blank line's CRLF CRLF
-        String problem = checkLines(in, start, headerLength);
-        if (problem != null) {
-            fail(out, problem, in, start, headerLength);
-            return false;
-        }
-        int contentLength = contentLength(in, start, headerLength);
+        int headerLength = lineStart - 2 - start; // up to, not including, the blank line's CRLF CRLF
         if (contentLength == -1) {
             fail(out, "missing Content-Length (required on stream transports, RFC 3261 §18.3)", in, start, headerLength);
             return false;
@@ -96,64 +117,16 @@ public final class SipFrameDecoder extends ByteToMessageDecoder {
         return true;
     }
 
-    private static int indexOfBlankLine(ByteBuf in, int from, int to) {
-        for (int i = from; i + 3 < to; i++) {
-            if (in.getByte(i) == CR && in.getInt(i) == 0x0D0A0D0A) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private String checkLines(ByteBuf in, int start, int length) {
-        int lines = 1;
-        int lineStart = start;
-        for (int i = start; i < start + length; i++) {
-            if (in.getByte(i) == LF) {
-                if (i - lineStart > limits.maxLineLength()) {
-                    return "a header line exceeds " + limits.maxLineLength() + " bytes";
-                }
-                lines++;
-                lineStart = i + 1;
-            }
-        }
-        if (start + length - lineStart > limits.maxLineLength()) {
-            return "a header line exceeds " + limits.maxLineLength() + " bytes";
-        }
-        if (lines > limits.maxHeaderLines()) {
-            return "more than " + limits.maxHeaderLines() + " header lines";
-        }
-        return null;
-    }
-
     private static final byte[] CONTENT_LENGTH = "content-length".getBytes(StandardCharsets.US_ASCII);
 
-    /**
-     * The Content-Length (or compact "l") header's value, read straight from the buffer (no String
-     * per message on the hot path); -1 when absent, -2 when not a number, negative or repeated.
-     */
-    static int contentLength(ByteBuf in, int start, int length) {
-        int value = -1;
-        int end = start + length;
-        int lineStart = start;
-        while (lineStart < end) {
-            int lineEnd = in.indexOf(lineStart, end, LF);
-            if (lineEnd < 0) {
-                lineEnd = end;
-            }
-            int colon = in.indexOf(lineStart, lineEnd, (byte) ':');
-            if (colon > lineStart && isContentLengthName(in, lineStart, colon)) {
-                if (value != -1) {
-                    return -2;
-                }
-                value = parseDigits(in, colon + 1, lineEnd);
-                if (value < 0) {
-                    return -2;
-                }
-            }
-            lineStart = lineEnd + 1;
+    /** Whether the line names Content-Length (or the compact "l"), read straight from the buffer: no String per message. */
+    private static boolean isContentLengthLine(ByteBuf in, int lineStart, int lineEnd) {
+        byte first = (byte) (in.getByte(lineStart) | 0x20);
+        if (first != 'c' && first != 'l') {
+            return false;
         }
-        return value;
+        int colon = in.indexOf(lineStart, lineEnd, (byte) ':');
+        return colon > lineStart && isContentLengthName(in, lineStart, colon);
     }
 
     private static boolean isContentLengthName(ByteBuf in, int from, int colon) {

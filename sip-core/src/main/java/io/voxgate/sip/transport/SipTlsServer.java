@@ -139,7 +139,9 @@ public final class SipTlsServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, io);
+        // One event loop per core (Netty's default is two): every request is handled on its loop without
+        // blocking, so more loops than cores only adds context switches (measured in docs/performance.md).
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         SipMessageParser parser = new SipMessageParser();
         ResponseCounters responses = new ResponseCounters(metrics);
         metrics.gauge("voxgate.sip.connections", flows, FlowRegistry::size);

@@ -31,9 +31,15 @@ class BindingStoreTest {
         database.close();
     }
 
+    private static final Instant NOW = Instant.now();
+
     private static Binding binding(String contact, long cseq) {
+        return binding(contact, cseq, NOW.plusSeconds(600));
+    }
+
+    private static Binding binding(String contact, long cseq, Instant expiresAt) {
         return new Binding(new AddressOfRecord("acme", "1001"), contact, null, 0, "node-1", "call", cseq,
-                Instant.now().plusSeconds(600), "test", "127.0.0.1:5061");
+                expiresAt, "test", "127.0.0.1:5061");
     }
 
     private List<String> stored() {
@@ -45,12 +51,43 @@ class BindingStoreTest {
     void aBurstOfRefreshesStoresTheLatestStateOfEachAddress() throws Exception {
         try (BindingStore store = new BindingStore(database, "node-1")) {
             for (int cseq = 1; cseq <= 2000; cseq++) {
-                store.save(new AddressOfRecord("acme", "1001"), List.of(binding("sip:1001@10.0.0.2", cseq)));
+                store.save(new AddressOfRecord("acme", "1001"), List.of(binding("sip:1001@10.0.0.2", cseq, NOW.plusSeconds(61L * cseq))));
             }
             store.flush();
 
             assertThat(stored()).containsExactly("sip:1001@10.0.0.2 2000");
             assertThat(store.backlog()).isZero();
+        }
+    }
+
+    @Test
+    void aRefreshThatMovesOnlyTheExpiryByLessThanTheSlackIsNotWritten() throws Exception {
+        AddressOfRecord alice = new AddressOfRecord("acme", "1001");
+        try (BindingStore store = new BindingStore(database, "node-1")) {
+            store.save(alice, List.of(binding("sip:1001@10.0.0.5", 1, NOW.plusSeconds(600))));
+            store.flush();
+            store.save(alice, List.of(binding("sip:1001@10.0.0.5", 2, NOW.plusSeconds(630))));
+            store.flush();
+            assertThat(stored()).containsExactly("sip:1001@10.0.0.5 1");
+
+            store.save(alice, List.of(binding("sip:1001@10.0.0.5", 3, NOW.plusSeconds(600 + 61))));
+            store.flush();
+            assertThat(stored()).containsExactly("sip:1001@10.0.0.5 3"); // beyond the slack: written
+        }
+    }
+
+    @Test
+    void aRefreshOverAnotherFlowIsWrittenAtOnce() throws Exception {
+        AddressOfRecord alice = new AddressOfRecord("acme", "1001");
+        try (BindingStore store = new BindingStore(database, "node-1")) {
+            store.save(alice, List.of(binding("sip:1001@10.0.0.6", 1)));
+            store.flush();
+            Binding moved = new Binding(alice, "sip:1001@10.0.0.6", null, 0, "node-1-flow-2", "call", 2, NOW.plusSeconds(600),
+                    "test", "127.0.0.1:5061");
+            store.save(alice, List.of(moved));
+            store.flush();
+
+            assertThat(stored()).containsExactly("sip:1001@10.0.0.6 2");
         }
     }
 

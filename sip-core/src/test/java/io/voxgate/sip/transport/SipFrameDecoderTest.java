@@ -84,6 +84,22 @@ class SipFrameDecoderTest {
     }
 
     @Test
+    void anEndlessHeaderLineIsRefusedOnceItPassesTheLineLimitNotTheHeaderLimit() {
+        channel.writeInbound(bytes("OPTIONS sip:x SIP/2.0\r\nX-Filler: " + "a".repeat(5000)));
+
+        SipInbound.FramingError error = channel.readInbound();
+        assertThat(error.reason()).contains("a header line exceeds 4096 bytes");
+    }
+
+    @Test
+    void aRepeatedContentLengthIsInvalid() {
+        channel.writeInbound(bytes(OPTIONS.replace("Content-Length: 4\r\n", "Content-Length: 4\r\nl: 4\r\n")));
+
+        SipInbound.FramingError error = channel.readInbound();
+        assertThat(error.reason()).contains("Content-Length invalid");
+    }
+
+    @Test
     void bodyAboveTheLimitIsRefusedBeforeItIsBuffered() {
         channel.writeInbound(bytes(OPTIONS.replace("Content-Length: 4", "Content-Length: 10000000")));
 
