@@ -3,24 +3,17 @@ package io.voxgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.voxgate.config.tenant.Tenant;
-import io.voxgate.config.tenant.TenantDirectory;
-import io.voxgate.config.user.UserDirectory;
 
 /**
  * Interop with a SIP client nobody here wrote: SIPp 3.7.7 with TLS (built by
@@ -47,14 +40,11 @@ class SippInteropTest {
         }
         assumeTrue(Files.isExecutable(sipp), "no TLS-capable sipp: run perf/sipp/build-sipp.sh");
         base = TestSwitch.newBaseDir();
-        runtime = SwitchRuntime.start(TestSwitch.settings(base), Map.of(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        Tenant demo = new TenantDirectory(runtime.configStore().database()).find("demo").orElseThrow();
-        UserDirectory users = new UserDirectory(runtime.configStore().database());
-        users.add(demo, "3001", "Sipp one", null, PASSWORD);
-        users.add(demo, "3002", "Sipp two", null, PASSWORD);
-        users.add(demo, "3003", "Sipp callee", null, PASSWORD);
-        users.add(demo, "3004", "Sipp ringing callee", null, PASSWORD);
+        runtime = TestSwitch.start(TestSwitch.settings(base));
+        TestSwitch.addDemoUser(runtime, "3001", "Sipp one", PASSWORD);
+        TestSwitch.addDemoUser(runtime, "3002", "Sipp two", PASSWORD);
+        TestSwitch.addDemoUser(runtime, "3003", "Sipp callee", PASSWORD);
+        TestSwitch.addDemoUser(runtime, "3004", "Sipp ringing callee", PASSWORD);
         Files.writeString(base.resolve("users.csv"), "SEQUENTIAL\n3001;" + PASSWORD + ";localhost\n3002;" + PASSWORD + ";localhost\n");
         Process keygen = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                 "-nodes", "-keyout", base.resolve("sipp.key").toString(), "-out", base.resolve("sipp.crt").toString(),

@@ -1,16 +1,33 @@
 package io.voxgate.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.Map;
+
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.user.UserDirectory;
 
 import io.voxgate.server.settings.SettingsLoader;
 import io.voxgate.server.settings.VoxgateSettings;
 
 /** Settings for a switch under test: its own data dir, every port chosen by the OS. */
 final class TestSwitch {
+
+    private static final String EMBEDDED_SERVICES = """
+            database:
+              embedded:
+                port: 0
+            s3:
+              embedded:
+                port: 0
+            """;
 
     private TestSwitch() {
     }
@@ -23,23 +40,22 @@ final class TestSwitch {
     }
 
     static String yaml(Path base) {
-        return yaml(base, """
-                database:
-                  embedded:
-                    port: 0
-                s3:
-                  embedded:
-                    port: 0
-                """);
+        return yaml(base, EMBEDDED_SERVICES);
     }
 
     /** The test settings with the given database and s3 sections (external services). */
     static String yaml(Path base, String databaseAndS3) {
+        return yaml(base, databaseAndS3, "");
+    }
+
+    /** The test settings with more {@code sip:} keys, one a line without indent ({@code "digest-algorithms: [MD5]"}). */
+    private static String yaml(Path base, String databaseAndS3, String sipKeys) {
         return """
                 data-dir: %s
                 sip:
                   listen-address: 127.0.0.1
                   tls-port: 0
+                %s
                 admin:
                   listen-address: 127.0.0.1
                   https-port: 0
@@ -47,11 +63,26 @@ final class TestSwitch {
                 pki:
                   server-names: [localhost]
                   server-ips: [127.0.0.1]
-                """.formatted(base.resolve("data"), databaseAndS3.strip());
+                """.formatted(base.resolve("data"), sipKeys.strip().indent(2).stripTrailing(), databaseAndS3.strip());
     }
 
     static VoxgateSettings settings(Path base) {
         return new SettingsLoader().loadText("test voxgate.yml", yaml(base));
+    }
+
+    static VoxgateSettings settings(Path base, String sipKeys) {
+        return new SettingsLoader().loadText("test voxgate.yml", yaml(base, EMBEDDED_SERVICES, sipKeys));
+    }
+
+    /** Starts the switch with {@code settings}, its console output discarded. */
+    static SwitchRuntime start(VoxgateSettings settings) throws Exception {
+        return SwitchRuntime.start(settings, Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** Adds a user with {@code password} to the {@code demo} tenant (SIP domain {@code localhost}). */
+    static void addDemoUser(SwitchRuntime runtime, String extension, String name, String password) throws Exception {
+        Tenant demo = new TenantDirectory(runtime.configStore().database()).find("demo").orElseThrow();
+        new UserDirectory(runtime.configStore().database()).add(demo, extension, name, null, password);
     }
 
     static Path writeConfig(Path base) throws IOException {

@@ -1,0 +1,247 @@
+package io.voxgate.server;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One real baresip 1.0 softphone (Debian's baresip-core) in its own config directory, registered
+ * to the switch over TLS, driven and watched through its ctrl_tcp module: netstrings of JSON
+ * carrying commands out and responses and events ({@code REGISTER_OK}, {@code CALL_ESTABLISHED},
+ * ...) back.
+ */
+final class Baresip implements AutoCloseable {
+
+    static final Path EXECUTABLE = Path.of("/usr/bin/baresip");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RTP_PORTS = 10;
+    private static final Pattern ACTIVE_CALLS = Pattern.compile("Active calls \\((\\d+)\\)");
+
+    private final String name;
+    private final Path dir;
+    private final Process process;
+    private final Socket control;
+    private final List<JsonNode> received = new ArrayList<>(); // guarded by itself
+    private final AtomicInteger tokens = new AtomicInteger();
+
+    private Baresip(String name, Path dir, Process process, Socket control) {
+        this.name = name;
+        this.dir = dir;
+        this.process = process;
+        this.control = control;
+        Thread.ofPlatform().daemon().name("baresip-" + name + "-ctrl").start(this::readMessages);
+    }
+
+    /**
+     * A phone for {@code account} (a baresip accounts line) that sends {@code audioSource} (a WAV
+     * file) in its calls and records what it hears under {@link #recordings()}.
+     */
+    static Baresip start(String name, Path dir, Path caFile, Path audioSource, String account)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir.resolve("rec"));
+        int sipPort = freePorts(2); // baresip listens for TLS on sip_listen's port + 1
+        int rtpPorts = freePorts(RTP_PORTS);
+        int ctrlPort = freePorts(1);
+        Files.writeString(dir.resolve("config"), String.join("\n",
+                "module_path\t\t/usr/lib/baresip/modules",
+                "module\t\t\tg711.so",
+                "module\t\t\taufile.so",
+                "module\t\t\tsndfile.so",
+                "module\t\t\tsrtp.so",
+                "module_app\t\taccount.so",
+                "module_app\t\tmenu.so", // the dial, accept and hangup commands
+                "module_app\t\tctrl_tcp.so",
+                "sip_listen\t\t127.0.0.1:" + sipPort,
+                "sip_cafile\t\t" + caFile,
+                "net_interface\t\t127.0.0.1", // an address: an interface name is not matched on loopback
+                "audio_source\t\taufile," + audioSource,
+                "audio_alert\t\taufile," + audioSource,
+                "rtp_ports\t\t" + rtpPorts + "-" + (rtpPorts + RTP_PORTS - 1),
+                "snd_path\t\t" + dir.resolve("rec"),
+                "ctrl_tcp_listen\t\t127.0.0.1:" + ctrlPort,
+                ""));
+        Files.writeString(dir.resolve("accounts"), account + "\n");
+        Process process = new ProcessBuilder(EXECUTABLE.toString(), "-f", dir.toString(), "-s") // -s: SIP trace in the log
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("baresip.log").toFile()).start();
+        try {
+            return new Baresip(name, dir, process, connect(process, ctrlPort, Duration.ofSeconds(10)));
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static Socket connect(Process process, int port, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return new Socket(InetAddress.getLoopbackAddress(), port);
+            } catch (IOException e) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("baresip's ctrl_tcp did not open 127.0.0.1:" + port + " within " + timeout, e);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * The first of {@code count} consecutive loopback ports free for TCP and UDP, below the
+     * ephemeral range so that the OS does not hand them to another socket meanwhile.
+     */
+    private static int freePorts(int count) throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            if (allFree(first, count)) {
+                return first;
+            }
+        }
+        throw new IOException("no " + count + " consecutive free loopback ports in 20000-32000");
+    }
+
+    private static boolean allFree(int first, int count) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int port = first; port < first + count; port++) {
+            try {
+                new ServerSocket(port, 1, loopback).close();
+                new DatagramSocket(new InetSocketAddress(loopback, port)).close();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends {@code command} and waits for its response, which must say ok. */
+    JsonNode command(String command, String params, Duration timeout) throws IOException, InterruptedException {
+        String token = name + "-" + tokens.incrementAndGet();
+        byte[] body = JSON.writeValueAsBytes(Map.of("command", command, "params", params, "token", token));
+        OutputStream out = control.getOutputStream();
+        synchronized (out) {
+            out.write((body.length + ":").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write(',');
+            out.flush();
+        }
+        JsonNode response = await(m -> m.path("response").asBoolean() && token.equals(m.path("token").asText()), 0, timeout,
+                "the response to " + command + " " + params);
+        if (!response.path("ok").asBoolean()) {
+            throw new AssertionError(name + ": " + command + " " + params + " failed: " + response + "\n" + log());
+        }
+        return response;
+    }
+
+    /** The number of calls the phone has, ringing or established ({@code listcalls}). */
+    int activeCalls() throws IOException, InterruptedException {
+        Matcher count = ACTIVE_CALLS.matcher(command("listcalls", "", Duration.ofSeconds(10)).path("data").asText());
+        return count.find() ? Integer.parseInt(count.group(1)) : 0; // else "--- No active calls ---"
+    }
+
+    /** How many messages have arrived so far: a mark for {@link #awaitEvent} to look after. */
+    int mark() {
+        synchronized (received) {
+            return received.size();
+        }
+    }
+
+    /** The first event of {@code type} from message {@code since} on, waiting for it at most {@code timeout}. */
+    JsonNode awaitEvent(String type, int since, Duration timeout) throws InterruptedException {
+        return await(m -> m.path("event").asBoolean() && type.equals(m.path("type").asText()), since, timeout, "event " + type);
+    }
+
+    private JsonNode await(Predicate<JsonNode> wanted, int since, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (received) {
+            for (int next = since; ; ) {
+                for (; next < received.size(); next++) {
+                    if (wanted.test(received.get(next))) {
+                        return received.get(next);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(name + ": no " + what + " within " + timeout + "; received " + received
+                            + "\n--- baresip log ---\n" + log());
+                }
+                TimeUnit.NANOSECONDS.timedWait(received, left);
+            }
+        }
+    }
+
+    /** Reads netstrings ("length:json,") from ctrl_tcp until the connection closes. */
+    private void readMessages() {
+        try (InputStream in = new BufferedInputStream(control.getInputStream())) {
+            while (true) {
+                int length = 0;
+                for (int c = in.read(); c != ':'; c = in.read()) {
+                    if (c < '0' || c > '9') {
+                        return; // closed (-1) or not a netstring
+                    }
+                    length = length * 10 + (c - '0');
+                }
+                JsonNode message = JSON.readTree(in.readNBytes(length));
+                in.read(); // the trailing ','
+                synchronized (received) {
+                    received.add(message);
+                    received.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the phone went away: close() or a crash, which the awaiting test reports with the log
+        }
+    }
+
+    /** The WAV files sndfile wrote, decoded audio ({@code -dec.wav}) and encoded ({@code -enc.wav}). */
+    Path recordings() {
+        return dir.resolve("rec");
+    }
+
+    String log() {
+        try {
+            return Files.readString(dir.resolve("baresip.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            control.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        process.destroy(); // SIGTERM: baresip unregisters and exits
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
