@@ -1,5 +1,6 @@
 package io.voxgate.sip.location;
 
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,16 +94,22 @@ public final class LocationService {
 
     /**
      * A connection closed: its outbound bindings can no longer be reached (RFC 5626 §5.3) and are
-     * removed; so are the others unless contacts outlive flows.
+     * removed; so are the others unless contacts outlive flows, and even then those that only the
+     * connection could reach: a Contact that is no TLS address to dial, or that names the
+     * connection's own source address (a client's ephemeral port, where nothing listens).
      */
-    public void flowClosed(String flowId) {
+    public void flowClosed(String flowId, InetSocketAddress remote) {
         Set<AddressOfRecord> aors = aorsByFlow.remove(flowId);
         if (aors == null) {
             return;
         }
         for (AddressOfRecord aor : aors) {
-            removeMatching(aor, b -> b.flowId().equals(flowId) && (b.isOutbound() || !contactsOutliveFlows));
+            removeMatching(aor, b -> b.flowId().equals(flowId) && (b.isOutbound() || !contactsOutliveFlows || !dialableApartFrom(b, remote)));
         }
+    }
+
+    private static boolean dialableApartFrom(Binding binding, InetSocketAddress remote) {
+        return ContactAddress.of(binding.contact()).filter(address -> !address.equals(remote)).isPresent();
     }
 
     private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {

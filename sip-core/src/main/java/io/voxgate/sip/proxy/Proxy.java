@@ -43,6 +43,7 @@ import io.voxgate.sip.hooks.CallPolicy;
 import io.voxgate.sip.hooks.MediaAnchor;
 import io.voxgate.sip.location.AddressOfRecord;
 import io.voxgate.sip.location.Binding;
+import io.voxgate.sip.location.ContactAddress;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.registrar.SipAccounts;
 import io.voxgate.sip.security.EdgeGuard;

@@ -23,9 +23,11 @@ public final class SipFlow {
     private volatile io.voxgate.sip.security.DeviceCertificateCheck.Result certificateIdentity;
 
     private final InetSocketAddress advertised;
+    private final InetSocketAddress remote;
 
     SipFlow(String id, Channel channel, String transport, ResponseCounters responses, InetSocketAddress advertised) {
         this.advertised = advertised;
+        this.remote = (InetSocketAddress) channel.remoteAddress(); // kept: still needed once the channel has closed
         this.responses = responses;
         this.id = id;
         this.channel = channel;
@@ -41,7 +43,7 @@ public final class SipFlow {
     }
 
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) channel.remoteAddress();
+        return remote;
     }
 
     public InetSocketAddress localAddress() {

@@ -169,8 +169,8 @@ class RegistrarTest {
     void aPlainBindingOutlivesItsConnectionUntilItExpires() throws Exception {
         AddressOfRecord bob = new AddressOfRecord("acme", "1002");
         int before = sip.flows().size();
-        try (TestSipClient phone = sip.client()) {
-            register(phone, "1002", ACME, RunningSipSwitchAccess.PASSWORD, 1, "MD5", 600);
+        try (TestPhone phone = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            assertThat(phone.register("<sip:1002@127.0.0.1:5062;transport=tls>").status()).isEqualTo(200); // where a desk phone listens
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (sip.flows().size() > before && System.nanoTime() < deadline) {
@@ -180,6 +180,20 @@ class RegistrarTest {
 
         sip.advanceClock(Duration.ofSeconds(601));
         assertThat(sip.location().lookup(bob)).isEmpty();
+    }
+
+    @Test
+    void aBindingWhoseContactIsItsOwnConnectionGoesWithIt() throws Exception {
+        AddressOfRecord bob = new AddressOfRecord("acme", "1002");
+        try (TestSipClient phone = sip.client()) {
+            register(phone, "1002", ACME, RunningSipSwitchAccess.PASSWORD, 1, "MD5", 600); // Contact: its own source port
+            assertThat(sip.location().lookup(bob)).hasSize(1);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!sip.location().lookup(bob).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sip.location().lookup(bob)).isEmpty(); // nothing listens at a client's ephemeral port
     }
 
     @Test

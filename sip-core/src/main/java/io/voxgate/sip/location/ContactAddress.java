@@ -1,4 +1,4 @@
-package io.voxgate.sip.proxy;
+package io.voxgate.sip.location;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,7 +14,7 @@ import gov.nist.javax.sip.address.SipUri;
  * URI or {@code transport=tls}, an IP literal host, port 5061 unless given. Anything else (UDP or
  * TCP contacts, host names) is not dialled.
  */
-final class ContactAddress {
+public final class ContactAddress {
 
     private static final int SIPS_PORT = 5061;
     private static final AddressFactoryImpl ADDRESSES = new AddressFactoryImpl();
@@ -22,7 +22,7 @@ final class ContactAddress {
     private ContactAddress() {
     }
 
-    static Optional<InetSocketAddress> of(String contact) {
+    public static Optional<InetSocketAddress> of(String contact) {
         try {
             if (!(ADDRESSES.createURI(contact) instanceof SipUri uri)) {
                 return Optional.empty();
