@@ -21,11 +21,14 @@ public record Binding(AddressOfRecord aor, String contact, String instanceId, in
         return instanceId != null && regId > 0;
     }
 
-    /** Everything stored about a binding but its expiry and the REGISTER (Call-ID, CSeq) that refreshed it. */
-    public boolean sameStateAs(Binding other) {
+    /**
+     * What other nodes need from the stored copy: the contact, its RFC 5626 identity and the user
+     * agent. The connection it came over (flow, source address) is this node's own business, kept
+     * in memory: a phone that only reconnected, or only moved its expiry a little, is not worth a write.
+     */
+    public boolean sameStoredStateAs(Binding other) {
         return contact.equals(other.contact) && java.util.Objects.equals(instanceId, other.instanceId) && regId == other.regId
-                && flowId.equals(other.flowId) && java.util.Objects.equals(userAgent, other.userAgent)
-                && java.util.Objects.equals(source, other.source);
+                && java.util.Objects.equals(userAgent, other.userAgent);
     }
 
     /** RFC 5626 §6: a binding with instance and reg-id is identified by them, not by its URI. */

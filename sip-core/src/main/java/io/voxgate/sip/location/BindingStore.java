@@ -27,9 +27,10 @@ import io.voxgate.config.tenant.TenantSchema;
  * waiting to be written (a phone refreshing ten times costs one write), and one writer thread
  * stores the waiting states in batches, one transaction per tenant. Memory is bounded by the
  * number of addresses of record, not by the REGISTER rate; close() writes what is left.
- * A refresh that changes nothing but the expiry (and CSeq) by less than {@link #REFRESH_SLACK} is
- * not written at all: a phone re-registering every few seconds costs no database work, and the
- * stored expiry is never more than that slack behind the real one.
+ * A refresh that changes nothing but the expiry (by less than {@link #REFRESH_SLACK}), the CSeq or
+ * the connection is not written at all: a phone re-registering every few seconds costs no database
+ * work, the stored expiry is never more than that slack behind the real one, and the stored flow
+ * and source address are those of the last write (the node id is what other nodes route by).
  */
 public final class BindingStore implements AutoCloseable {
 
@@ -74,14 +75,14 @@ public final class BindingStore implements AutoCloseable {
         signal();
     }
 
-    /** The same bindings over the same flows, each expiring at most {@link #REFRESH_SLACK} later than stored. */
+    /** The same bindings (over whichever flows), each expiring at most {@link #REFRESH_SLACK} later than stored. */
     private static boolean onlyRefreshed(List<Binding> last, List<Binding> current) {
         if (last.size() != current.size()) {
             return false;
         }
         for (Binding now : current) {
             Binding before = last.stream().filter(now::sameBindingAs).findFirst().orElse(null);
-            if (before == null || !now.sameStateAs(before) || now.expiresAt().isBefore(before.expiresAt())
+            if (before == null || !now.sameStoredStateAs(before) || now.expiresAt().isBefore(before.expiresAt())
                     || now.expiresAt().isAfter(before.expiresAt().plus(REFRESH_SLACK))) {
                 return false;
             }

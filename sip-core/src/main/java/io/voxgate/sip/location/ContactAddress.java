@@ -35,6 +35,9 @@ public final class ContactAddress {
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
+            if (uri.getPort() == 0) {
+                return Optional.empty(); // an explicit port 0: nowhere (sipp writes it for sockets it reuses)
+            }
             InetAddress address = InetAddress.ofLiteral(host);
             int port = uri.getPort() > 0 ? uri.getPort() : SIPS_PORT;
             return Optional.of(new InetSocketAddress(address, port));

@@ -77,17 +77,30 @@ class BindingStoreTest {
     }
 
     @Test
-    void aRefreshOverAnotherFlowIsWrittenAtOnce() throws Exception {
+    void aRefreshOverAnotherConnectionOfThisNodeIsNotWrittenAgain() throws Exception {
         AddressOfRecord alice = new AddressOfRecord("acme", "1001");
         try (BindingStore store = new BindingStore(database, "node-1")) {
             store.save(alice, List.of(binding("sip:1001@10.0.0.6", 1)));
             store.flush();
-            Binding moved = new Binding(alice, "sip:1001@10.0.0.6", null, 0, "node-1-flow-2", "call", 2, NOW.plusSeconds(600),
-                    "test", "127.0.0.1:5061");
-            store.save(alice, List.of(moved));
+            Binding reconnected = new Binding(alice, "sip:1001@10.0.0.6", null, 0, "node-1-flow-2", "call", 2, NOW.plusSeconds(610),
+                    "test", "127.0.0.1:40000");
+            store.save(alice, List.of(reconnected));
             store.flush();
 
-            assertThat(stored()).containsExactly("sip:1001@10.0.0.6 2");
+            assertThat(stored()).containsExactly("sip:1001@10.0.0.6 1");
+        }
+    }
+
+    @Test
+    void aNewContactIsWrittenAtOnce() throws Exception {
+        AddressOfRecord alice = new AddressOfRecord("acme", "1001");
+        try (BindingStore store = new BindingStore(database, "node-1")) {
+            store.save(alice, List.of(binding("sip:1001@10.0.0.7", 1)));
+            store.flush();
+            store.save(alice, List.of(binding("sip:1001@10.0.0.8", 2)));
+            store.flush();
+
+            assertThat(stored()).containsExactly("sip:1001@10.0.0.8 2");
         }
     }
 
