@@ -34,6 +34,7 @@ class ProxyTest {
             assertThat(response.status()).isEqualTo(407);
             assertThat(response.all("Proxy-Authenticate")).hasSize(2);
             assertThat(response.header("To")).contains(";tag="); // RFC 3261 §8.2.6.2
+            assertThat(response.reason()).isEqualTo("Proxy Authentication Required");
         }
     }
 
