@@ -76,7 +76,11 @@ public final class SipConnector {
     private void dial(Bootstrap dialler, InetSocketAddress remote, CompletableFuture<SipFlow> result) {
         ChannelFuture connecting = dialler.connect(remote);
         Channel channel = connecting.channel();
-        channel.closeFuture().addListener(closed -> byRemote.remove(remote, result));
+        channel.closeFuture().addListener(closed -> {
+            byRemote.remove(remote, result);
+            // whatever closed it (a failed handshake, the peer, a timeout): a waiting call is never left hanging
+            result.completeExceptionally(new IllegalStateException("connection to " + remote + " closed"));
+        });
         connecting.addListener(connected -> {
             if (!connected.isSuccess()) {
                 log.info("cannot connect to the registered contact {}: {}", remote, connected.cause().toString());
@@ -84,6 +88,10 @@ public final class SipConnector {
                 return;
             }
             SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                channel.close(); // already torn down: the close listener has answered or will
+                return;
+            }
             tls.handshakeFuture().addListener(handshake -> {
                 SipFlow flow = channel.attr(SipConnectionHandler.FLOW).get();
                 if (handshake.isSuccess() && flow != null) {
