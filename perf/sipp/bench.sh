@@ -62,7 +62,8 @@ provisioning:
 media:
   listen-address: 127.0.0.1
 YML
-  (cd "$VBENCH/run" && nohup "$VBENCH/build/voxgate" run >run.out 2>run.err &)
+  # detached: the switch must not hold this script's stdout (a caller piping it would wait forever)
+  (cd "$VBENCH/run" && exec nohup "$VBENCH/build/voxgate" run >run.out 2>run.err </dev/null) >/dev/null 2>&1 &
   for _ in $(seq 1 90); do grep -q "Voxgate started" "$VBENCH/run/run.err" 2>/dev/null && break; sleep 1; done
   grep -q "Voxgate started" "$VBENCH/run/run.err" || die "Voxgate did not start: $(tail -3 "$VBENCH/run/run.err")"
   add_users

@@ -85,11 +85,27 @@ public final class LocationService {
                 aorsByFlow.computeIfAbsent(addition.flowId(), f -> ConcurrentHashMap.newKeySet()).add(aor);
             }
             List<Binding> after = List.copyOf(current);
+            forgetFlowsLeft(aor, existing, after);
             result[0] = new Update.Applied(after);
             store.save(aor, after); // inside the update: states of one address reach the store in order
             return after.isEmpty() ? null : after;
         });
         return result[0];
+    }
+
+    /** A binding that moved to another connection no longer ties its address of record to the old one. */
+    private void forgetFlowsLeft(AddressOfRecord aor, List<Binding> before, List<Binding> after) {
+        if (before == null) {
+            return;
+        }
+        for (Binding old : before) {
+            if (after.stream().noneMatch(b -> b.flowId().equals(old.flowId()))) {
+                Set<AddressOfRecord> aors = aorsByFlow.get(old.flowId());
+                if (aors != null) {
+                    aors.remove(aor);
+                }
+            }
+        }
     }
 
     /**
