@@ -62,12 +62,19 @@ provisioning:
 media:
   listen-address: 127.0.0.1
 YML
+  start_switch
+  add_users
+  cmd_stop >/dev/null
+  start_switch # again, so the users are preloaded into the account caches as at any start
+  echo "bench: Voxgate pid $(voxgate_pid), $(grep -o 'SIP accounts cached: [0-9]* credentials' "$VBENCH/run/run.err")"
+}
+
+start_switch() {
+  rm -f "$VBENCH/run/run.err"
   # detached: the switch must not hold this script's stdout (a caller piping it would wait forever)
   (cd "$VBENCH/run" && exec nohup "$VBENCH/build/voxgate" run >run.out 2>run.err </dev/null) >/dev/null 2>&1 &
   for _ in $(seq 1 90); do grep -q "Voxgate started" "$VBENCH/run/run.err" 2>/dev/null && break; sleep 1; done
   grep -q "Voxgate started" "$VBENCH/run/run.err" || die "Voxgate did not start: $(tail -3 "$VBENCH/run/run.err")"
-  add_users
-  echo "bench: Voxgate pid $(voxgate_pid); restart it (stop, start) so the new users are preloaded into the caches"
 }
 
 add_users() {
