@@ -8,26 +8,24 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * Digest nonces that need no table: each nonce carries its issue time and an HMAC over it and the
  * realm, so any nonce can be checked for authenticity and age. Replays are stopped by remembering,
  * per nonce, the highest nonce-count seen (RFC 7616 §3.3): a request must use a higher one.
- * The memory is bounded and only holds nonces that authenticated.
+ * The memory is bounded and only holds nonces that authenticated ({@link NonceCounts}).
  */
 public final class NonceService {
 
     public enum Verdict { FRESH, STALE, INVALID }
 
     private static final int MAC_BYTES = 16;
-    private static final int MAX_TRACKED_NONCES = 1_000_000;
+    /** 16 bytes each: 4 M nonces (five minutes at over 13 000 authenticated requests a second) fit in about 100 MB. */
+    private static final int MAX_TRACKED_NONCES = 4_000_000;
 
     private final byte[] key;
     /** Mac.getInstance and init cost a provider lookup and key setup: once per thread, not per nonce. */
@@ -35,17 +33,14 @@ public final class NonceService {
     private final Clock clock;
     private final Duration lifetime;
     private final SecureRandom random = new SecureRandom();
-    /** Keyed by the first 8 bytes of the nonce's MAC: unforgeable and unique enough, and half the memory of the string. */
-    private final Cache<Long, AtomicLong> highestNonceCount;
+    /** Keyed by the first 8 bytes of the nonce's MAC: unforgeable, and unique enough among live nonces. */
+    private final NonceCounts highestNonceCount;
 
     public NonceService(byte[] key, Clock clock, Duration lifetime) {
         this.key = key.clone();
         this.clock = clock;
         this.lifetime = lifetime;
-        this.highestNonceCount = Caffeine.newBuilder()
-                .maximumSize(MAX_TRACKED_NONCES)
-                .expireAfterWrite(lifetime.plusMinutes(1))
-                .build();
+        this.highestNonceCount = new NonceCounts(lifetime.toSeconds(), MAX_TRACKED_NONCES);
     }
 
     public static NonceService withRandomKey(Duration lifetime) {
@@ -102,8 +97,8 @@ public final class NonceService {
         if (raw.length != 16 + MAC_BYTES) {
             return false;
         }
-        AtomicLong highest = highestNonceCount.get(ByteBuffer.wrap(raw, 16, 8).getLong(), n -> new AtomicLong());
-        return highest.getAndAccumulate(nc, Math::max) < nc;
+        ByteBuffer fields = ByteBuffer.wrap(raw);
+        return highestNonceCount.accept(fields.getLong(16), fields.getLong(0), nc);
     }
 
     private byte[] mac(byte[] data, int length, String realm) {
