@@ -142,6 +142,10 @@ public final class Proxy {
     // ------------------------------------------------------------------ initial requests
 
     private void initial(SipFlow flow, SIPRequest request) {
+        if (LoopDetection.looped(request, flow.advertisedAddress())) {
+            answer(flow, request, SIPResponse.LOOP_DETECTED); // RFC 3261 §16.3 step 4
+            return;
+        }
         if (!(request.getFrom().getAddress().getURI() instanceof SipUri from) || !(request.getRequestURI() instanceof SipUri target)) {
             flow.send(reason(SipResponses.create(request, SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
             return;
@@ -260,6 +264,7 @@ public final class Proxy {
             return;
         }
         boolean invite = "INVITE".equals(request.getMethod());
+        String loopKey = LoopDetection.key(request); // of the request as it arrived
         assertIdentity(request, decision.caller, decision.tenant.primaryDomain());
         removeRoutesToThisProxy(callerFlow, request);
         String mergeKey = request.getFromTag() + "|" + request.getCallId().getCallId() + "|" + request.getCSeq().getSeqNumber()
@@ -289,7 +294,7 @@ public final class Proxy {
                     log.warn("cannot forward to {}: {}", target.binding().contact(), e.getMessage());
                     continue;
                 }
-                sendBranch(txn, copy, target.flow());
+                sendBranch(txn, copy, target.flow(), loopKey);
             }
             if (invite) {
                 txn.timerC = timers.schedule(() -> onTimerC(txn), timerC.toMillis(), TimeUnit.MILLISECONDS);
@@ -298,8 +303,8 @@ public final class Proxy {
         forwarded.increment(request.getMethod());
     }
 
-    private void sendBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target) {
-        String branch = addVia(copy, target);
+    private void sendBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target, String loopKey) {
+        String branch = addVia(copy, target, loopKey);
         byte[] sdp = sdpOf(copy);
         if (sdp != null) {
             setSdp(copy, media.offer(copy.getCallId().getCallId(), branch, sdp));
@@ -500,20 +505,23 @@ public final class Proxy {
             dialogs.invalidate(request.getCallId().getCallId());
         }
         if ("ACK".equals(request.getMethod())) {
-            addVia(request, next.get());
+            addVia(request, next.get(), null);
             next.get().send(request);
             return;
         }
         ProxyTransaction txn = new ProxyTransaction(callerKey(request), flow, request);
         byCallerBranch.put(txn.key, txn);
         synchronized (txn) {
-            sendBranch(txn, request, next.get());
+            sendBranch(txn, request, next.get(), null);
         }
     }
 
-    /** Adds this proxy's Via with a fresh RFC 3261 branch toward {@code target}; returns the branch. */
-    private String addVia(SIPRequest request, SipFlow target) {
-        String branch = MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes());
+    /**
+     * Adds this proxy's Via with a fresh RFC 3261 branch toward {@code target}, ending in
+     * {@code loopKey} when there is one (§16.6 step 8); returns the branch.
+     */
+    private String addVia(SIPRequest request, SipFlow target, String loopKey) {
+        String branch = MAGIC_COOKIE + HexFormat.of().formatHex(randomBytes()) + (loopKey == null ? "" : "." + loopKey);
         try {
             Via via = new Via();
             via.setTransport(target.transport());

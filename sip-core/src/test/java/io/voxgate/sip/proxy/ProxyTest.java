@@ -156,6 +156,24 @@ class ProxyTest {
     }
 
     @Test
+    void aRequestThatComesBackUnchangedIsALoop482() throws Exception {
+        try (TestPhone alice = phone("1001"); TestPhone bob = phone("1002")) {
+            // bob's contact is his address of record, so the request reaches him as it reached the proxy
+            assertThat(bob.register("<sip:1002@" + ACME + ">").status()).isEqualTo(200);
+            assertThat(alice.authenticatedInvite("1002@" + ACME, "call-loop", "z9hG4bKloop", "").status()).isEqualTo(100);
+            Response invite = bob.sip.readResponse();
+            assertThat(invite.header("Via")).containsPattern("branch=z9hG4bK[0-9a-f]{16}\\.[0-9a-f]{16}");
+
+            // a misconfigured element sends it straight back to the switch
+            String looped = invite.raw().replaceFirst("\r\n", "\r\nVia: SIP/2.0/TLS 127.0.0.1:" + bob.sip.localPort()
+                    + ";branch=z9hG4bKbob-forwarded\r\n");
+            Response answer = bob.sip.send(looped);
+
+            assertThat(answer.status()).isEqualTo(482);
+        }
+    }
+
+    @Test
     void unknownUserIs404() throws Exception {
         try (TestPhone alice = phone("1001")) {
             assertThat(alice.authenticatedInvite("4040@" + ACME, "call-404", "z9hG4bK404", "").status()).isEqualTo(404);
