@@ -100,11 +100,11 @@ cmd_run() {
 }
 
 cmd_stop() {
-  local jp; jp="$(voxgate_pid)"
-  [[ -n "$jp" ]] || { echo "bench: no benchmark Voxgate running"; return 0; }
-  kill -TERM "$jp"
-  for _ in $(seq 1 30); do [[ -d "/proc/$jp" ]] || break; sleep 1; done
-  echo "bench: stopped"
+  local pids p; pids="$(voxgate_pid)"
+  [[ -n "$pids" ]] || { echo "bench: no benchmark Voxgate running"; return 0; }
+  for p in $pids; do kill -TERM "$p"; done
+  for _ in $(seq 1 30); do [[ -z "$(voxgate_pid)" ]] && { echo "bench: stopped"; return 0; }; sleep 1; done
+  die "Voxgate ($pids) still runs 30 s after SIGTERM"
 }
 
 case "${1:-}" in

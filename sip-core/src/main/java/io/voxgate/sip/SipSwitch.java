@@ -64,7 +64,7 @@ public final class SipSwitch implements SipRequestHandler {
 
     @Override
     public void onFlowClosed(SipFlow flow) {
-        location.flowClosed(flow.id(), flow.remoteAddress());
+        location.flowClosed(flow.id());
     }
 
     private static SIPResponse withAllow(SIPResponse response) {

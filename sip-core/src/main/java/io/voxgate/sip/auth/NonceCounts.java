@@ -1,5 +1,6 @@
 package io.voxgate.sip.auth;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.agrona.collections.Long2LongHashMap;
@@ -19,7 +20,9 @@ final class NonceCounts {
 
     private final long slotSeconds;
     private final Slot[] slots;
-    private final int maxPerSlot;
+    private final int maxNonces;
+    /** Nonces tracked in all slots: the cap is on the total, so a busy slot may use what idle ones leave. */
+    private final AtomicInteger tracked = new AtomicInteger();
 
     /** @param lifetimeSeconds how long a nonce is accepted; @param maxNonces how many may be tracked in all */
     NonceCounts(long lifetimeSeconds, int maxNonces) {
@@ -29,7 +32,7 @@ final class NonceCounts {
         for (int i = 0; i < count; i++) {
             slots[i] = new Slot();
         }
-        this.maxPerSlot = Math.max(1, maxNonces / count);
+        this.maxNonces = maxNonces;
     }
 
     /**
@@ -41,16 +44,23 @@ final class NonceCounts {
         Slot slot = slots[(int) Math.floorMod(slotNumber, (long) slots.length)];
         slot.lock.lock();
         try {
-            if (slot.number != slotNumber) {
+            if (slotNumber < slot.number) {
+                return false; // older than what the slot holds now: past its lifetime (or the clock went back)
+            }
+            if (slotNumber > slot.number) {
+                tracked.addAndGet(-slot.counts.size());
                 slot.counts.clear(); // that slot's nonces are all past their lifetime
                 slot.number = slotNumber;
             }
             long highest = slot.counts.get(id);
-            if (highest == NONE && slot.counts.size() >= maxPerSlot) {
+            if (highest >= nc && highest != NONE) {
                 return false;
             }
-            if (highest >= nc) {
-                return false;
+            if (highest == NONE) {
+                if (tracked.get() >= maxNonces) {
+                    return false;
+                }
+                tracked.incrementAndGet();
             }
             slot.counts.put(id, nc);
             return true;

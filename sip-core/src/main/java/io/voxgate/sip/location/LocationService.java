@@ -1,6 +1,5 @@
 package io.voxgate.sip.location;
 
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,22 +109,19 @@ public final class LocationService {
 
     /**
      * A connection closed: its outbound bindings can no longer be reached (RFC 5626 §5.3) and are
-     * removed; so are the others unless contacts outlive flows, and even then those that only the
-     * connection could reach: a Contact that is no TLS address to dial, or that names the
-     * connection's own source address (a client's ephemeral port, where nothing listens).
+     * removed; so are the others unless contacts outlive flows, and even then those the switch may
+     * not dial ({@link ContactAddress#dialable}): no TLS address, another host than the one that
+     * registered, or the connection's own source port (a client's ephemeral port, where nothing listens).
      */
-    public void flowClosed(String flowId, InetSocketAddress remote) {
+    public void flowClosed(String flowId) {
         Set<AddressOfRecord> aors = aorsByFlow.remove(flowId);
         if (aors == null) {
             return;
         }
         for (AddressOfRecord aor : aors) {
-            removeMatching(aor, b -> b.flowId().equals(flowId) && (b.isOutbound() || !contactsOutliveFlows || !dialableApartFrom(b, remote)));
+            removeMatching(aor, b -> b.flowId().equals(flowId)
+                    && (b.isOutbound() || !contactsOutliveFlows || ContactAddress.dialable(b).isEmpty()));
         }
-    }
-
-    private static boolean dialableApartFrom(Binding binding, InetSocketAddress remote) {
-        return ContactAddress.of(binding.contact()).filter(address -> !address.equals(remote)).isPresent();
     }
 
     private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {

@@ -69,6 +69,7 @@ public final class Proxy {
      * 32 s. Every kept transaction holds its requests: at 800 calls/s, 32 s was ~1 GB of live heap.
      */
     private static final Duration LINGER = Duration.ofSeconds(4);
+    private static final Duration TIMER_F = Duration.ofSeconds(32);
     private static final List<String> CALLER_IDENTITY_HEADERS = List.of("P-Asserted-Identity", "P-Preferred-Identity",
             "Remote-Party-ID");
 
@@ -87,6 +88,7 @@ public final class Proxy {
     private final MethodCounters forwarded;
     private final AddressFactoryImpl addresses = new AddressFactoryImpl();
     private final SecureRandom random = new SecureRandom();
+    private final FlowTokens flowTokens = new FlowTokens();
     private final ConcurrentMap<String, ProxyTransaction> byCallerBranch = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ProxyTransaction> byOurBranch = new ConcurrentHashMap<>();
     /** From tag, Call-ID and CSeq of pending initial requests: a second copy on another path is a merge (482). */
@@ -233,14 +235,14 @@ public final class Proxy {
 
     /**
      * A connection to the binding's Contact, when it names a SIP-over-TLS address this switch may
-     * dial (an IP literal: resolving a name here would block the event loop). Never fails: an
+     * dial: an IP literal (resolving a name here would block the event loop) on the host that registered it. Never fails: an
      * unreachable contact is an empty result, and the call goes to the other contacts or gets 480.
      */
     private Optional<CompletableFuture<Optional<SipFlowBinding>>> dialled(Binding binding) {
         if (connector == null) {
             return Optional.empty();
         }
-        return ContactAddress.of(binding.contact()).map(address -> connector.connect(address)
+        return ContactAddress.dialable(binding).map(address -> connector.connect(address)
                 .handle((flow, failure) -> failure == null ? Optional.of(new SipFlowBinding(binding, flow)) : Optional.empty()));
     }
 
@@ -298,6 +300,8 @@ public final class Proxy {
             }
             if (invite) {
                 txn.timerC = timers.schedule(() -> onTimerC(txn), timerC.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                startTimerF(txn);
             }
         }
         forwarded.increment(request.getMethod());
@@ -323,7 +327,7 @@ public final class Proxy {
 
     private RecordRoute recordRoute(SipFlow flow) throws ParseException {
         SipUri uri = new SipUri();
-        uri.setUser(flow.id());
+        uri.setUser(flowTokens.token(flow.id()));
         uri.setHost(flow.advertisedAddress().getAddress().getHostAddress());
         uri.setPort(flow.advertisedAddress().getPort());
         uri.setTransportParam(flow.transport().toLowerCase(Locale.ROOT));
@@ -450,6 +454,23 @@ public final class Proxy {
         }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * RFC 3261 §17.1.2.2 Timer F (64*T1 = 32 s), which applies on reliable transports too: a
+     * non-INVITE that gets no final answer ends with 408, so an unanswered request cannot keep its
+     * transaction (and its memory) forever.
+     */
+    private void startTimerF(ProxyTransaction txn) {
+        txn.timerC = timers.schedule(() -> {
+            synchronized (txn) {
+                if (!txn.finalForwarded) {
+                    txn.caller.send(SipResponses.create(txn.original, SIPResponse.REQUEST_TIMEOUT));
+                    txn.finalForwarded = true;
+                    finish(txn);
+                }
+            }
+        }, TIMER_F.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void onTimerC(ProxyTransaction txn) {
         synchronized (txn) {
             if (txn.finalForwarded) {
@@ -513,6 +534,11 @@ public final class Proxy {
         byCallerBranch.put(txn.key, txn);
         synchronized (txn) {
             sendBranch(txn, request, next.get(), null);
+            if ("INVITE".equals(request.getMethod())) {
+                txn.timerC = timers.schedule(() -> onTimerC(txn), timerC.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                startTimerF(txn);
+            }
         }
     }
 
@@ -548,7 +574,7 @@ public final class Proxy {
         for (ListIterator<?> it = routes.listIterator(); it.hasNext(); ) {
             Route route = (Route) it.next();
             if (route.getAddress().getURI() instanceof SipUri uri && isOurs(uri, arrivedOn)) {
-                flowIds.add(uri.getUser());
+                flowTokens.flowId(uri.getUser()).ifPresent(flowIds::add); // a forged or stale token names nothing
                 it.remove();
             } else {
                 break; // loose routing: only the top entries can be ours
@@ -559,7 +585,8 @@ public final class Proxy {
         }
         // Of this proxy's two entries, the last one names the flow toward the destination: the caller's
         // route set is the Record-Route reversed, the callee's is it in order (RFC 3261 §12.1).
-        return flowIds.isEmpty() ? Optional.empty() : flows.find(flowIds.getLast());
+        // Never back down the connection it came on: that is no route but a reflection.
+        return flowIds.isEmpty() || flowIds.getLast().equals(arrivedOn.id()) ? Optional.empty() : flows.find(flowIds.getLast());
     }
 
     /**

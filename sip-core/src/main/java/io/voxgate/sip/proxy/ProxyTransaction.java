@@ -37,6 +37,7 @@ final class ProxyTransaction {
     SIPResponse best;
     boolean finalForwarded;
     boolean cancelled;
+    /** Timer C of an INVITE, or Timer F of any other request: cancelled when the transaction finishes. */
     ScheduledFuture<?> timerC;
     String mergeKey;
 

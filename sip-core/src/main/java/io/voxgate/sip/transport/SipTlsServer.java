@@ -145,8 +145,11 @@ public final class SipTlsServer implements AutoCloseable {
         SipMessageParser parser = new SipMessageParser();
         ResponseCounters responses = new ResponseCounters(metrics);
         metrics.gauge("voxgate.sip.connections", flows, FlowRegistry::size);
+        // A connection the switch dialled (advertised != null) hears nothing while its call lasts (the
+        // phone sends no keepalives to us): it has no idle limit and ends when the phone closes it or
+        // TCP keepalive finds it dead, so the caller's BYE still has a way to the callee.
         java.util.function.BiConsumer<SocketChannel, InetSocketAddress> sipHandlers = (ch, advertised) -> ch.pipeline()
-                .addLast("idle", new IdleStateHandler(timeouts.idle().toSeconds(), 0, 0, TimeUnit.SECONDS))
+                .addLast("idle", new IdleStateHandler(advertised == null ? timeouts.idle().toSeconds() : 0, 0, 0, TimeUnit.SECONDS))
                 .addLast("framer", new SipFrameDecoder(limits))
                 .addLast("sip", new SipConnectionHandler(parser, handler, flows, transport, metrics, guard, responses, advertised));
         try {

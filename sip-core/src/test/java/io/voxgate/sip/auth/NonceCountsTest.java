@@ -30,12 +30,21 @@ class NonceCountsTest {
 
     @Test
     void aFullTableRefusesNewNoncesButKeepsCountingKnownOnes() {
-        NonceCounts counts = new NonceCounts(300, 11); // 11 slots of 37 s: one nonce each
+        NonceCounts counts = new NonceCounts(300, 2);
 
         assertThat(counts.accept(1, NOW, 1)).isTrue();
-        assertThat(counts.accept(2, NOW, 1)).as("slot full: challenged again, nothing forgotten").isFalse();
+        assertThat(counts.accept(2, NOW, 1)).as("one busy slot may use the whole table").isTrue();
+        assertThat(counts.accept(3, NOW, 1)).as("full: challenged again, nothing forgotten").isFalse();
         assertThat(counts.accept(1, NOW, 2)).isTrue();
         assertThat(counts.accept(1, NOW, 2)).isFalse();
+    }
+
+    @Test
+    void aNonceOlderThanItsSlotsCurrentOccupantIsRefused() {
+        NonceCounts counts = new NonceCounts(300, 1000);
+        assertThat(counts.accept(8, NOW + 11 * 37, 1)).isTrue();
+
+        assertThat(counts.accept(9, NOW, 1)).as("the slot has moved on: the clock went back or it is stale").isFalse();
     }
 
     @Test

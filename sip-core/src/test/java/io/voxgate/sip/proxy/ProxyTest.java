@@ -1,6 +1,7 @@
 package io.voxgate.sip.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -230,6 +231,37 @@ class ProxyTest {
                 deskSide.sendRaw(TestPhone.answer(bye, 200, "OK", null));
                 assertThat(alice.sip.readResponse().status()).isEqualTo(200);
             }
+        }
+    }
+
+    @Test
+    void aContactOnAnotherHostThanTheRegistrationIsNeverDialled() throws Exception {
+        try (java.net.ServerSocket elsewhere = new java.net.ServerSocket(0, 10, java.net.InetAddress.getByName("127.0.0.2"));
+             TestPhone alice = phone("1001")) {
+            elsewhere.setSoTimeout(500);
+            int before = sip.flows().size();
+            try (TestPhone bob = phone("1002")) { // registers from 127.0.0.1 a contact on 127.0.0.2
+                assertThat(bob.register("<sip:1002@127.0.0.2:" + elsewhere.getLocalPort() + ";transport=tls>").status()).isEqualTo(200);
+            }
+            awaitFlowsAtMost(before);
+
+            assertThat(alice.authenticatedInvite("1002@" + ACME, "call-ssrf", "z9hG4bKssrf", "").status()).isEqualTo(480);
+            assertThatThrownBy(elsewhere::accept).isInstanceOf(java.net.SocketTimeoutException.class); // no connection was made
+        }
+    }
+
+    @Test
+    void aRouteThisProxyDidNotIssueReachesNoConnection() throws Exception {
+        try (TestPhone alice = phone("1001"); TestPhone bob = phone("1002")) {
+            bob.register();
+            String forged = "Route: <sip:test-node-1~0123456789abcdef@127.0.0.1:" + sip.sipTlsPort() + ";transport=tls;lr>\r\n";
+            Response answer = alice.sip.send("MESSAGE " + bob.contact().replaceAll("[<>]", "") + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/TLS 127.0.0.1:" + alice.sip.localPort() + ";branch=z9hG4bKforged\r\n"
+                    + "Max-Forwards: 70\r\n" + forged
+                    + "From: <sip:1001@" + ACME + ">;tag=f\r\nTo: <sip:1002@" + ACME + ">;tag=t\r\n"
+                    + "Call-ID: forged-route\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n");
+
+            assertThat(answer.status()).isEqualTo(481);
         }
     }
 
