@@ -2,7 +2,6 @@ package io.voxgate.sip.auth;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.util.Base64;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 
 /**
@@ -30,7 +28,7 @@ public final class NonceService {
 
     private final byte[] key;
     /** Mac.getInstance and init cost a provider lookup and key setup: once per thread, not per nonce. */
-    private final ThreadLocal<Mac> hmac = ThreadLocal.withInitial(this::newMac);
+    private final ThreadLocal<Mac> hmac;
     private final Clock clock;
     private final Duration lifetime;
     private final SecureRandom random = new SecureRandom();
@@ -39,6 +37,7 @@ public final class NonceService {
 
     public NonceService(byte[] key, Clock clock, Duration lifetime) {
         this.key = key.clone();
+        this.hmac = HmacSha256.perThread(this.key);
         this.clock = clock;
         this.lifetime = lifetime;
         this.highestNonceCount = new NonceCounts(lifetime.toSeconds(), MAX_TRACKED_NONCES);
@@ -111,13 +110,4 @@ public final class NonceService {
         return java.util.Arrays.copyOf(mac.doFinal(), MAC_BYTES); // doFinal resets it for the next use
     }
 
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is mandatory in every JDK", e);
-        }
-    }
 }

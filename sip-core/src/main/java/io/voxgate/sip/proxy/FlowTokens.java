@@ -1,14 +1,14 @@
 package io.voxgate.sip.proxy;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+
+import io.voxgate.sip.auth.HmacSha256;
 
 /**
  * The user part of this proxy's Record-Route entries: a flow id with an HMAC, so a Route header
@@ -22,10 +22,11 @@ final class FlowTokens {
     private static final int MAC_HEX = 16;
 
     private final byte[] key = new byte[32];
-    private final ThreadLocal<Mac> hmac = ThreadLocal.withInitial(this::newMac);
+    private final ThreadLocal<Mac> hmac;
 
     FlowTokens() {
         new SecureRandom().nextBytes(key);
+        this.hmac = HmacSha256.perThread(key);
     }
 
     String token(String flowId) {
@@ -49,13 +50,4 @@ final class FlowTokens {
         return HexFormat.of().formatHex(digest).substring(0, MAC_HEX);
     }
 
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is mandatory in every JDK", e);
-        }
-    }
 }
