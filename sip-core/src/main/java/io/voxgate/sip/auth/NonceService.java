@@ -26,7 +26,6 @@ public final class NonceService {
     private static final int MAX_TRACKED_NONCES = 4_000_000;
     private static final long FUTURE_SKEW_SECONDS = 5;
 
-    private final byte[] key;
     /** Mac.getInstance and init cost a provider lookup and key setup: once per thread, not per nonce. */
     private final ThreadLocal<Mac> hmac;
     private final Clock clock;
@@ -36,8 +35,7 @@ public final class NonceService {
     private final NonceCounts highestNonceCount;
 
     public NonceService(byte[] key, Clock clock, Duration lifetime) {
-        this.key = key.clone();
-        this.hmac = HmacSha256.perThread(this.key);
+        this.hmac = HmacSha256.perThread(key); // it keeps its own copy
         this.clock = clock;
         this.lifetime = lifetime;
         this.highestNonceCount = new NonceCounts(lifetime.toSeconds(), MAX_TRACKED_NONCES);

@@ -80,8 +80,14 @@ public final class BindingStore implements AutoCloseable {
         if (last.size() != current.size()) {
             return false;
         }
-        for (Binding now : current) {
-            Binding before = last.stream().filter(now::sameBindingAs).findFirst().orElse(null);
+        for (Binding now : current) { // plain loops: this runs for every REGISTER
+            Binding before = null;
+            for (Binding stored : last) {
+                if (now.sameBindingAs(stored)) {
+                    before = stored;
+                    break;
+                }
+            }
             if (before == null || !now.sameStoredStateAs(before) || now.expiresAt().isBefore(before.expiresAt())
                     || now.expiresAt().isAfter(before.expiresAt().plus(REFRESH_SLACK))) {
                 return false;

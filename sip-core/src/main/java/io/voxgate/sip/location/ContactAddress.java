@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import gov.nist.javax.sip.address.AddressFactoryImpl;
 import gov.nist.javax.sip.address.SipUri;
+import io.voxgate.sip.transport.SipFlow;
 
 /**
  * The SIP-over-TLS address a registered Contact names (RFC 3263 §4.2 without DNS): a {@code sips:}
@@ -18,7 +19,6 @@ import gov.nist.javax.sip.address.SipUri;
  */
 public final class ContactAddress {
 
-    private static final int SIPS_PORT = 5061;
     private static final AddressFactoryImpl ADDRESSES = new AddressFactoryImpl();
 
     private ContactAddress() {
@@ -72,7 +72,7 @@ public final class ContactAddress {
                 return Optional.empty(); // an explicit port 0: nowhere (sipp writes it for sockets it reuses)
             }
             InetAddress address = InetAddress.ofLiteral(host);
-            int port = uri.getPort() > 0 ? uri.getPort() : SIPS_PORT;
+            int port = uri.getPort() > 0 ? uri.getPort() : SipFlow.DEFAULT_TLS_PORT;
             return Optional.of(new InetSocketAddress(address, port));
         } catch (ParseException | IllegalArgumentException e) {
             return Optional.empty(); // a host name, or nothing a phone could be reached at

@@ -23,10 +23,6 @@ public final class LocationService {
     private final Clock clock;
     private final boolean contactsOutliveFlows;
 
-    public LocationService(BindingStore store, Clock clock) {
-        this(store, clock, false);
-    }
-
     /**
      * @param contactsOutliveFlows keep a binding made without RFC 5626 outbound when its connection
      *                             closes (until it expires), so the proxy can dial its Contact; an

@@ -1,6 +1,5 @@
 package io.voxgate.sip.proxy;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +8,7 @@ import java.util.ListIterator;
 
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
+import io.voxgate.sip.transport.SipFlow;
 
 /**
  * Loop detection, RFC 3261 §16.6 step 8 and §16.3 step 4: the branch this proxy puts in its Via
@@ -18,7 +18,6 @@ import gov.nist.javax.sip.message.SIPRequest;
  */
 final class LoopDetection {
 
-    private static final int SIPS_PORT = 5061;
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -38,15 +37,13 @@ final class LoopDetection {
         return HexFormat.of().formatHex(digest, 0, 8);
     }
 
-    /** Whether {@code request} already passed this proxy ({@code us}) unchanged. */
-    static boolean looped(SIPRequest request, InetSocketAddress us) {
+    /** Whether {@code request} already passed this proxy (as reached over {@code arrivedOn}) unchanged. */
+    static boolean looped(SIPRequest request, SipFlow arrivedOn) {
         String key = null;
         for (ListIterator<?> it = request.getViaHeaders().listIterator(); it.hasNext(); ) {
             Via via = (Via) it.next();
             String branch = via.getBranch();
-            int port = via.getPort() > 0 ? via.getPort() : SIPS_PORT;
-            if (branch == null || branch.indexOf('.') < 0 || port != us.getPort()
-                    || !us.getAddress().getHostAddress().equals(via.getHost())) {
+            if (branch == null || branch.indexOf('.') < 0 || !arrivedOn.isAdvertisedAs(via.getHost(), via.getPort())) {
                 continue;
             }
             if (key == null) {

@@ -100,12 +100,6 @@ public final class Proxy {
     private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> dialogs = com.github.benmanes.caffeine.cache.Caffeine
             .newBuilder().maximumSize(1_000_000).expireAfterWrite(Duration.ofDays(1)).build();
 
-    public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
-                 EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
-                 CallPolicy policy, MediaAnchor media) {
-        this(accounts, authenticator, location, flows, guard, timers, timerC, metrics, policy, media, null);
-    }
-
     /** @param connector dials contacts whose registration connection is gone (RFC 3261 §18.1.1); null: never dial */
     public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
                  EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
@@ -144,7 +138,7 @@ public final class Proxy {
     // ------------------------------------------------------------------ initial requests
 
     private void initial(SipFlow flow, SIPRequest request) {
-        if (LoopDetection.looped(request, flow.advertisedAddress())) {
+        if (LoopDetection.looped(request, flow)) {
             answer(flow, request, SIPResponse.LOOP_DETECTED); // RFC 3261 §16.3 step 4
             return;
         }
@@ -599,7 +593,7 @@ public final class Proxy {
             return;
         }
         for (ListIterator<?> it = routes.listIterator(); it.hasNext(); ) {
-            if (((Route) it.next()).getAddress().getURI() instanceof SipUri uri && namesThisProxy(uri, arrivedOn)) {
+            if (((Route) it.next()).getAddress().getURI() instanceof SipUri uri && arrivedOn.isAdvertisedAs(uri.getHost(), uri.getPort())) {
                 it.remove();
             } else {
                 break;
@@ -610,15 +604,9 @@ public final class Proxy {
         }
     }
 
-    private static boolean namesThisProxy(SipUri uri, SipFlow flow) {
-        int port = uri.getPort() > 0 ? uri.getPort() : 5061;
-        return uri.getHost().equals(flow.advertisedAddress().getAddress().getHostAddress()) && port == flow.advertisedAddress().getPort();
-    }
-
+    /** One of this proxy's Record-Route entries: names the switch, carries a flow token, loose routing. */
     private static boolean isOurs(SipUri uri, SipFlow flow) {
-        return uri.getUser() != null && uri.hasLrParam()
-                && uri.getHost().equals(flow.advertisedAddress().getAddress().getHostAddress())
-                && (uri.getPort() == flow.advertisedAddress().getPort());
+        return uri.getUser() != null && uri.hasLrParam() && flow.isAdvertisedAs(uri.getHost(), uri.getPort());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -50,6 +50,15 @@ public final class SipFlow {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** RFC 3261 §19.1.2: the port of a sips: or transport=tls URI (or Via) that names none. */
+    public static final int DEFAULT_TLS_PORT = 5061;
+
+    /** Whether a URI or Via host and port ({@code port} <= 0: none given) name this switch as reached over this flow. */
+    public boolean isAdvertisedAs(String host, int port) {
+        return (port > 0 ? port : DEFAULT_TLS_PORT) == advertised.getPort()
+                && advertised.getAddress().getHostAddress().equals(host);
+    }
+
     /**
      * Where this switch is reached over this flow, for its Via and Record-Route: the listener's
      * address, also on a connection the switch dialled (whose local port is an ephemeral one).

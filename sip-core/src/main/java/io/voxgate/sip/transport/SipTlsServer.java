@@ -70,16 +70,9 @@ public final class SipTlsServer implements AutoCloseable {
         this.provider = provider;
     }
 
-    public static SipTlsServer start(InetSocketAddress address, Credential serverCredential, SipRequestHandler handler,
-                                     FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics,
-                                     EdgeGuard guard, X509Certificate deviceCertificateIssuer)
-            throws SSLException, InterruptedException {
-        return start(address, serverCredential, handler, flows, limits, timeouts, metrics, guard, deviceCertificateIssuer, null);
-    }
-
     /**
-     * The same, and {@code connector} (when not null) dials registered contacts on this listener's
-     * event loops, presenting the switch's server certificate.
+     * Starts the listener; {@code connector} (when not null) dials registered contacts on its event
+     * loops, presenting the switch's server certificate.
      */
     public static SipTlsServer start(InetSocketAddress address, Credential serverCredential, SipRequestHandler handler,
                                      FlowRegistry flows, SipStreamLimits limits, Timeouts timeouts, MeterRegistry metrics,
