@@ -29,6 +29,9 @@ import io.voxgate.certs.SwitchPki;
 import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.security.EdgePolicy;
+import io.voxgate.sip.transaction.ClientTransactions;
+import io.voxgate.sip.transaction.ServerTransactions;
+import io.voxgate.sip.transaction.TransactionTimers;
 import io.voxgate.sip.transport.FlowRegistry;
 import io.voxgate.sip.transport.SipConnector;
 import io.voxgate.sip.transport.SipStreamLimits;
@@ -40,8 +43,7 @@ final class SipStack implements AutoCloseable {
     private static final Duration NONCE_LIFETIME = Duration.ofMinutes(5);
     /** RFC 3261 §16.6 step 11: more than 3 minutes. */
     private static final Duration TIMER_C = Duration.ofMinutes(3).plusSeconds(1);
-    private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("sip-timers").daemon(true).factory());
+    private final TransactionTimers timers = new TransactionTimers(TransactionTimers.DEFAULT_T1);
 
     // Bounded below the connection pool: a burst of cache misses queues here instead of timing
     // out waiting for a connection.
@@ -51,7 +53,7 @@ final class SipStack implements AutoCloseable {
     private final BindingStore bindings;
     private final LocationService location;
     private final FlowRegistry flows;
-    private final SipSwitch sipSwitch;
+    private final ServerTransactions transactions;
     private final MeterRegistry metrics;
     private final EdgeGuard guard;
     private final java.security.cert.X509Certificate rootCa;
@@ -77,18 +79,19 @@ final class SipStack implements AutoCloseable {
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
                 new DeviceCertificateCheck(pki));
         // Dial plans, fraud limits and the SRTP relay plug in here as they land.
-        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, timers, TIMER_C, metrics,
+        ClientTransactions clients = new ClientTransactions(timers, metrics);
+        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,
                 new InternalCallsPolicy(), new PassThroughMediaAnchor(), connector);
-        this.sipSwitch = new SipSwitch(registrar, proxy, location, metrics);
+        this.transactions = new ServerTransactions(new SipSwitch(registrar, proxy, location), clients, timers, metrics);
     }
 
     SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {
-        return SipTlsServer.start(address, serverCredential, sipSwitch, flows, SipStreamLimits.DEFAULT,
+        return SipTlsServer.start(address, serverCredential, transactions, flows, SipStreamLimits.DEFAULT,
                 SipTlsServer.Timeouts.DEFAULT, metrics, guard, rootCa, connector);
     }
 
     SipTlsServer listenPlainTcp(InetSocketAddress address) throws InterruptedException {
-        return SipTlsServer.startPlainTcp(address, sipSwitch, flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT,
+        return SipTlsServer.startPlainTcp(address, transactions, flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT,
                 metrics, guard);
     }
 
@@ -113,7 +116,7 @@ final class SipStack implements AutoCloseable {
 
     @Override
     public void close() {
-        timers.shutdownNow();
+        timers.close();
         bindings.close();
         accountLoader.close();
     }

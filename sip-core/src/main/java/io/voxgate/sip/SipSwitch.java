@@ -5,56 +5,55 @@ import java.text.ParseException;
 import gov.nist.javax.sip.header.Allow;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.voxgate.sip.message.SipResponses;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
+import io.voxgate.sip.transaction.ServerTransaction;
+import io.voxgate.sip.transaction.TransactionUser;
 import io.voxgate.sip.transport.SipFlow;
-import io.voxgate.sip.transport.SipRequestHandler;
 
 /**
  * Routes requests by method to the layer that serves them: REGISTER to the registrar, OPTIONS
- * addressed to the switch itself answered here (keepalive probes), everything else to the proxy;
- * responses go to the proxy, whose transactions they belong to.
+ * addressed to the switch itself answered here (keepalive probes), everything else to the proxy.
+ * It sits above the transaction layer, which has already absorbed retransmissions, the ACKs of
+ * non-2xx responses and CANCELs.
  */
-public final class SipSwitch implements SipRequestHandler {
+public final class SipSwitch implements TransactionUser {
 
     static final String ALLOWED = "REGISTER, OPTIONS, INVITE, ACK, BYE, CANCEL, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE, PRACK";
 
     private final Registrar registrar;
     private final Proxy proxy;
     private final LocationService location;
-    private final MethodCounters requests;
 
-    public SipSwitch(Registrar registrar, Proxy proxy, LocationService location, MeterRegistry metrics) {
+    public SipSwitch(Registrar registrar, Proxy proxy, LocationService location) {
         this.registrar = registrar;
         this.proxy = proxy;
         this.location = location;
-        this.requests = new MethodCounters(metrics, "voxgate.sip.requests");
     }
 
     @Override
-    public void onRequest(SipFlow flow, SIPRequest request) {
+    public void onRequest(ServerTransaction transaction) {
+        SIPRequest request = transaction.request();
         String method = request.getMethod();
-        requests.increment(method);
         switch (method) {
-            case "REGISTER" -> registrar.onRegister(flow, request);
+            case "REGISTER" -> registrar.onRegister(transaction);
             case "OPTIONS" -> {
                 if (isForThisSwitch(request)) {
-                    flow.send(withAllow(SipResponses.create(request, SIPResponse.OK)));
+                    transaction.respond(withAllow(SipResponses.create(request, SIPResponse.OK)));
                 } else {
-                    proxy.onRequest(flow, request);
+                    proxy.onRequest(transaction);
                 }
             }
-            case "PUBLISH" -> flow.send(withAllow(SipResponses.create(request, SIPResponse.METHOD_NOT_ALLOWED)));
-            default -> proxy.onRequest(flow, request);
+            case "PUBLISH" -> transaction.respond(withAllow(SipResponses.create(request, SIPResponse.METHOD_NOT_ALLOWED)));
+            default -> proxy.onRequest(transaction);
         }
     }
 
     @Override
-    public void onResponse(SipFlow flow, SIPResponse response) {
-        proxy.onResponse(flow, response);
+    public void onAck(SipFlow flow, SIPRequest ack) {
+        proxy.onAck(flow, ack);
     }
 
     private static boolean isForThisSwitch(SIPRequest request) {

@@ -34,6 +34,9 @@ import io.voxgate.sip.registrar.SipAccounts;
 import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
 import io.voxgate.sip.security.EdgePolicy;
+import io.voxgate.sip.transaction.ClientTransactions;
+import io.voxgate.sip.transaction.ServerTransactions;
+import io.voxgate.sip.transaction.TransactionTimers;
 import io.voxgate.sip.transport.FlowRegistry;
 import io.voxgate.sip.transport.SipConnector;
 import io.voxgate.sip.transport.SipStreamLimits;
@@ -72,13 +75,19 @@ final class RunningSipSwitch implements AutoCloseable {
     final SipTlsServer plainTcp;
     final EdgeGuard guard;
     private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
-    private final java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    private final TransactionTimers timers;
 
     RunningSipSwitch() throws Exception {
         this(new InternalCallsPolicy(), new PassThroughMediaAnchor());
     }
 
     RunningSipSwitch(CallPolicy policy, MediaAnchor media) throws Exception {
+        this(policy, media, TransactionTimers.DEFAULT_T1);
+    }
+
+    /** @param t1 RFC 3261's T1: a short one makes the 64*T1 transaction timers fire within a test */
+    RunningSipSwitch(CallPolicy policy, MediaAnchor media, Duration t1) throws Exception {
+        timers = new TransactionTimers(t1);
         pkiDir = Files.createTempDirectory("voxgate-sip-pki-");
         pki = SwitchPki.open(pkiDir, "test-keystore-password".toCharArray());
         pki.init(KeyAlgorithm.EC_P256, "Voxgate test", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()));
@@ -101,9 +110,10 @@ final class RunningSipSwitch implements AutoCloseable {
         guard = new EdgeGuard(EdgePolicy.DEFAULT, clock, metrics);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard,
                 new DeviceCertificateCheck(pki));
-        SipSwitch sipSwitch = new SipSwitch(registrar, new Proxy(accounts, authenticator, location, flows, guard, timers, Duration.ofMinutes(3), metrics,
-                        policy, media, connector),
-                        location, metrics);
+        ClientTransactions clients = new ClientTransactions(timers, metrics);
+        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, Duration.ofMinutes(3), metrics, policy, media,
+                connector);
+        ServerTransactions sipSwitch = new ServerTransactions(new SipSwitch(registrar, proxy, location), clients, timers, metrics);
         server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
                 sipSwitch, flows, SipStreamLimits.DEFAULT, SipTlsServer.Timeouts.DEFAULT, metrics,
                 guard, pki.rootCaCertificate(), connector);
@@ -122,7 +132,7 @@ final class RunningSipSwitch implements AutoCloseable {
         bindingStore.close();
         database.close();
         loader.close();
-        timers.shutdownNow();
+        timers.close();
         try (var paths = Files.walk(pkiDir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -22,6 +22,7 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
     public static final String PASSWORD = RunningSipSwitch.PASSWORD;
     private final io.voxgate.sip.hooks.CallPolicy policy;
     private final io.voxgate.sip.hooks.MediaAnchor media;
+    private final Duration t1;
     private RunningSipSwitch sip;
 
     public RunningSipSwitchAccess() {
@@ -30,13 +31,23 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
 
     /** A stack with the given hooks wired in, as the launcher would wire dial plans or the relay. */
     public RunningSipSwitchAccess(io.voxgate.sip.hooks.CallPolicy policy, io.voxgate.sip.hooks.MediaAnchor media) {
+        this(policy, media, io.voxgate.sip.transaction.TransactionTimers.DEFAULT_T1);
+    }
+
+    private RunningSipSwitchAccess(io.voxgate.sip.hooks.CallPolicy policy, io.voxgate.sip.hooks.MediaAnchor media, Duration t1) {
         this.policy = policy;
         this.media = media;
+        this.t1 = t1;
+    }
+
+    /** A stack whose RFC 3261 T1 is {@code t1}, so that its 64*T1 transaction timers fire within a test. */
+    public static RunningSipSwitchAccess withT1(Duration t1) {
+        return new RunningSipSwitchAccess(new io.voxgate.sip.hooks.InternalCallsPolicy(), new io.voxgate.sip.hooks.PassThroughMediaAnchor(), t1);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        sip = new RunningSipSwitch(policy, media);
+        sip = new RunningSipSwitch(policy, media, t1);
     }
 
     @Override

@@ -71,6 +71,50 @@ public final class TestPhone implements AutoCloseable {
         return sip.send(request("INVITE", target, callId, branch, authorization + extraHeaders, sdp));
     }
 
+    /** Registers {@code callee}, calls it (answering the 407) and returns the INVITE as the callee received it. */
+    public Response callReaching(TestPhone callee, String callId, String branch) throws IOException {
+        callee.register();
+        authenticatedInvite(callee.user + "@" + callee.domain, callId, branch, "");
+        return callee.sip.readResponse();
+    }
+
+    /** The same, and the callee rings: its 180 has reached this phone. */
+    public Response callRinging(TestPhone callee, String callId, String branch) throws IOException {
+        Response invite = callReaching(callee, callId, branch);
+        callee.sip.sendRaw(answer(invite, 180, "Ringing", callee.contact()));
+        Response ringing = sip.readResponse();
+        if (ringing.status() != 180) {
+            throw new IOException("the caller got " + ringing.status() + " where the callee's 180 was due");
+        }
+        return invite;
+    }
+
+    /** The final answer to an authenticated INVITE: 100 Trying (sent once the caller is authenticated) skipped. */
+    public Response authenticatedInviteFinal(String target, String callId, String branch, String extraHeaders) throws IOException {
+        return skipTrying(authenticatedInvite(target, callId, branch, extraHeaders));
+    }
+
+    /** {@code first}, or the next response when it is a 100 Trying. */
+    public Response skipTrying(Response first) throws IOException {
+        Response response = first;
+        while (response.status() == 100) {
+            response = sip.readResponse();
+        }
+        return response;
+    }
+
+    /** The CANCEL of the INVITE sent on {@code branch} (§9.1: its Request-URI, Call-ID, From, To, CSeq number and Via). */
+    public String cancel(String target, String callId, String branch, Response inviteOrItsResponse) {
+        return "CANCEL sip:" + target + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/TLS 127.0.0.1:" + sip.localPort() + ";branch=" + branch + ";rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:" + user + "@" + domain + ">;tag=from-" + user + "\r\n"
+                + "To: <sip:" + target + ">\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: " + inviteOrItsResponse.header("CSeq").replace("INVITE", "CANCEL") + "\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
     /** A response to a received request: Via, From, To, Call-ID, CSeq and Record-Route copied, To tagged. */
     public static String answer(Response request, int status, String reason, String contact) {
         return answer(request, status, reason, contact, "");

@@ -190,6 +190,18 @@ public final class TestSipClient implements AutoCloseable {
                 headers + new String(body, StandardCharsets.UTF_8));
     }
 
+    /** The next message if one starts within {@code wait}; empty when none does (the socket stays usable). */
+    public java.util.Optional<Response> readResponseWithin(java.time.Duration wait) throws IOException {
+        socket.setSoTimeout((int) wait.toMillis());
+        try {
+            return java.util.Optional.of(readResponse());
+        } catch (java.net.SocketTimeoutException nothing) {
+            return java.util.Optional.empty();
+        } finally {
+            socket.setSoTimeout(10_000);
+        }
+    }
+
     /** Reads raw bytes available within the timeout (for keepalive pongs). */
     public byte[] readBytes(int count) throws IOException {
         return in.readNBytes(count);

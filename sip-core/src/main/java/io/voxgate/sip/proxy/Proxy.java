@@ -12,8 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
@@ -47,6 +45,9 @@ import io.voxgate.sip.location.ContactAddress;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.registrar.SipAccounts;
 import io.voxgate.sip.security.EdgeGuard;
+import io.voxgate.sip.transaction.ClientTransaction;
+import io.voxgate.sip.transaction.ClientTransactions;
+import io.voxgate.sip.transaction.ServerTransaction;
 import io.voxgate.sip.transport.FlowRegistry;
 import io.voxgate.sip.transport.SipConnector;
 import io.voxgate.sip.transport.SipFlow;
@@ -62,14 +63,6 @@ public final class Proxy {
 
     private static final Logger log = LoggerFactory.getLogger(Proxy.class);
     private static final String MAGIC_COOKIE = "z9hG4bK";
-    /**
-     * How long a finished transaction is kept to match stragglers (a CANCEL racing the final
-     * response, a late branch response). Over TLS and TCP, the only transports offered, nothing is
-     * retransmitted and Timers D, I, J and K are zero (RFC 3261 §17.1.1.2, §17.2.1); UDP would need
-     * 32 s. Every kept transaction holds its requests: at 800 calls/s, 32 s was ~1 GB of live heap.
-     */
-    private static final Duration LINGER = Duration.ofSeconds(4);
-    private static final Duration TIMER_F = Duration.ofSeconds(32);
     private static final List<String> CALLER_IDENTITY_HEADERS = List.of("P-Asserted-Identity", "P-Preferred-Identity",
             "Remote-Party-ID");
 
@@ -78,7 +71,7 @@ public final class Proxy {
     private final LocationService location;
     private final FlowRegistry flows;
     private final EdgeGuard guard;
-    private final ScheduledExecutorService timers;
+    private final ClientTransactions clients;
     private final Duration timerC;
     private final MeterRegistry metrics;
     private final CallPolicy policy;
@@ -89,8 +82,6 @@ public final class Proxy {
     private final AddressFactoryImpl addresses = new AddressFactoryImpl();
     private final SecureRandom random = new SecureRandom();
     private final FlowTokens flowTokens = new FlowTokens();
-    private final ConcurrentMap<String, ProxyTransaction> byCallerBranch = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, ProxyTransaction> byOurBranch = new ConcurrentHashMap<>();
     /** From tag, Call-ID and CSeq of pending initial requests: a second copy on another path is a merge (482). */
     private final ConcurrentMap<String, String> pendingByDialogKey = new ConcurrentHashMap<>();
     /**
@@ -102,7 +93,7 @@ public final class Proxy {
 
     /** @param connector dials contacts whose registration connection is gone (RFC 3261 §18.1.1); null: never dial */
     public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
-                 EdgeGuard guard, ScheduledExecutorService timers, Duration timerC, MeterRegistry metrics,
+                 EdgeGuard guard, ClientTransactions clients, Duration timerC, MeterRegistry metrics,
                  CallPolicy policy, MediaAnchor media, SipConnector connector) {
         this.connector = connector;
         this.authFailures = new MethodCounters(metrics, "voxgate.sip.auth.failures");
@@ -114,36 +105,32 @@ public final class Proxy {
         this.location = location;
         this.flows = flows;
         this.guard = guard;
-        this.timers = timers;
+        this.clients = clients;
         this.timerC = timerC;
         this.metrics = metrics;
-        metrics.gauge("voxgate.sip.proxy.transactions", byCallerBranch, ConcurrentMap::size);
         metrics.gauge("voxgate.sip.dialogs", dialogs, d -> d.estimatedSize());
     }
 
-    public void onRequest(SipFlow flow, SIPRequest request) {
-        switch (request.getMethod()) {
-            case "ACK" -> onAck(flow, request);
-            case "CANCEL" -> onCancel(flow, request);
-            default -> {
-                if (request.getToTag() != null) {
-                    routeInDialog(flow, request);
-                } else {
-                    initial(flow, request);
-                }
-            }
+    /** A new request from a phone, in its server transaction. */
+    public void onRequest(ServerTransaction transaction) {
+        SIPRequest request = transaction.request();
+        if (request.getToTag() != null) {
+            routeInDialog(transaction, request);
+        } else {
+            initial(transaction, request);
         }
     }
 
     // ------------------------------------------------------------------ initial requests
 
-    private void initial(SipFlow flow, SIPRequest request) {
+    private void initial(ServerTransaction transaction, SIPRequest request) {
+        SipFlow flow = transaction.flow();
         if (LoopDetection.looped(request, flow)) {
-            answer(flow, request, SIPResponse.LOOP_DETECTED); // RFC 3261 §16.3 step 4
+            answer(transaction, request, SIPResponse.LOOP_DETECTED); // RFC 3261 §16.3 step 4
             return;
         }
         if (!(request.getFrom().getAddress().getURI() instanceof SipUri from) || !(request.getRequestURI() instanceof SipUri target)) {
-            flow.send(reason(SipResponses.create(request, SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
+            transaction.respond(reason(SipResponses.create(request, SIPResponse.UNSUPPORTED_URI_SCHEME), "sip: or sips: URIs only"));
             return;
         }
         String realm = from.getHost().toLowerCase(Locale.ROOT);
@@ -156,18 +143,27 @@ public final class Proxy {
                     ? accounts.credential(tenant.get(), header.getUsername())
                     : CompletableFuture.completedFuture(Optional.empty());
             return credential.thenApply(found -> authenticate(flow, request, realm, tenant, from, header, found));
-        }).thenCompose(decision -> decision.caller == null ? CompletableFuture.completedFuture(decision)
-                : resolveTarget(decision.tenant, target).thenApply(targets -> decision.withTargets(targets)))
-                .whenComplete((decision, failure) -> {
-                    if (failure != null) {
-                        log.error("{}: {} failed", flow, request.getMethod(), failure);
-                        flow.send(SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR));
-                    } else if (decision.response != null) {
-                        flow.send(decision.response);
-                    } else {
-                        forward(flow, request, decision);
-                    }
-                });
+        }).thenCompose(decision -> {
+            if (decision.caller == null) {
+                return CompletableFuture.completedFuture(decision);
+            }
+            if ("INVITE".equals(request.getMethod())) {
+                // §16.2: finding the callee may mean dialling it (seconds): the caller learns we are on
+                // it, and a CANCEL meanwhile ends the call at once (§16.10; forward() takes over from here)
+                transaction.respond(SipResponses.create(request, SIPResponse.TRYING));
+                transaction.whenCancelled(() -> answer(transaction, request, SIPResponse.REQUEST_TERMINATED));
+            }
+            return resolveTarget(decision.tenant, target).thenApply(decision::withTargets);
+        }).whenComplete((decision, failure) -> {
+            if (failure != null) {
+                log.error("{}: {} failed", flow, request.getMethod(), failure);
+                transaction.respond(SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR));
+            } else if (decision.response != null) {
+                transaction.respond(decision.response);
+            } else {
+                forward(transaction, request, decision);
+            }
+        });
     }
 
     /** Where an initial request stands: answered already, or authenticated with a caller and targets. */
@@ -240,7 +236,8 @@ public final class Proxy {
                 .handle((flow, failure) -> failure == null ? Optional.of(new SipFlowBinding(binding, flow)) : Optional.empty()));
     }
 
-    private void forward(SipFlow callerFlow, SIPRequest request, Decision decision) {
+    private void forward(ServerTransaction transaction, SIPRequest request, Decision decision) {
+        SipFlow callerFlow = transaction.flow();
         TargetLookup targets = decision.targets;
         SipUri requestUri = (SipUri) request.getRequestURI();
         CallPolicy.Verdict verdict = policy.decide(new CallPolicy.CallAttempt(decision.tenant.slug(), decision.caller,
@@ -249,17 +246,16 @@ public final class Proxy {
             log.info("{} from {}@{} to {} refused by rule {}", request.getMethod(), decision.caller, decision.tenant.slug(),
                     requestUri.getUser(), reject.rule());
             metrics.counter("voxgate.sip.policy.rejections").increment();
-            callerFlow.send(withWarning(SipResponses.create(request, reject.status()), reject.rule()));
+            transaction.respond(withWarning(SipResponses.create(request, reject.status()), reject.rule()));
             return;
         }
         if (targets.reachable.isEmpty()) {
-            answer(callerFlow, request, targets.exists ? SIPResponse.TEMPORARILY_UNAVAILABLE : SIPResponse.NOT_FOUND);
+            answer(transaction, request, targets.exists ? SIPResponse.TEMPORARILY_UNAVAILABLE : SIPResponse.NOT_FOUND);
             return;
         }
-        if (!decrementMaxForwards(callerFlow, request)) {
+        if (!decrementMaxForwards(transaction, request)) {
             return;
         }
-        boolean invite = "INVITE".equals(request.getMethod());
         String loopKey = LoopDetection.key(request); // of the request as it arrived
         assertIdentity(request, decision.caller, decision.tenant.primaryDomain());
         removeRoutesToThisProxy(callerFlow, request);
@@ -268,17 +264,16 @@ public final class Proxy {
         String existing = pendingByDialogKey.putIfAbsent(mergeKey, request.getTopmostVia().getBranch());
         if (existing != null && !existing.equals(request.getTopmostVia().getBranch())) {
             // RFC 3261 §8.2.2.2: the same request reached us again by another path (a fork loop)
-            answer(callerFlow, request, SIPResponse.LOOP_DETECTED);
+            answer(transaction, request, SIPResponse.LOOP_DETECTED);
             return;
         }
-        if (invite) {
-            callerFlow.send(SipResponses.create(request, SIPResponse.TRYING));
-        }
-        ProxyTransaction txn = new ProxyTransaction(callerKey(request), callerFlow, request);
-        txn.mergeKey = mergeKey;
-        byCallerBranch.put(txn.key, txn);
-        boolean recordRoute = invite || "SUBSCRIBE".equals(request.getMethod()) || "REFER".equals(request.getMethod());
+        ProxyTransaction txn = new ProxyTransaction(transaction, request, mergeKey);
+        boolean recordRoute = txn.invite || "SUBSCRIBE".equals(request.getMethod()) || "REFER".equals(request.getMethod());
         synchronized (txn) {
+            if (cancelledBeforeForwarding(txn)) {
+                return;
+            }
+            txn.forking = true;
             for (SipFlowBinding target : targets.reachable) {
                 SIPRequest copy = (SIPRequest) request.clone();
                 try {
@@ -290,27 +285,53 @@ public final class Proxy {
                     log.warn("cannot forward to {}: {}", target.binding().contact(), e.getMessage());
                     continue;
                 }
-                sendBranch(txn, copy, target.flow(), loopKey);
+                addBranch(txn, copy, target.flow(), loopKey);
             }
-            if (invite) {
-                txn.timerC = timers.schedule(() -> onTimerC(txn), timerC.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                startTimerF(txn);
-            }
+            startTimers(txn);
         }
         forwarded.increment(request.getMethod());
     }
 
-    private void sendBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target, String loopKey) {
+    /**
+     * Hands a CANCEL for this INVITE to {@link #onCallerCancel} from now on; when one came already
+     * (while the callee was looked up or dialled) nothing is forwarded and the answer is 487.
+     * Called with the lock held, so a CANCEL arriving while branches are added waits for them.
+     */
+    private boolean cancelledBeforeForwarding(ProxyTransaction txn) {
+        if (!txn.invite) {
+            return false;
+        }
+        txn.server.whenCancelled(() -> onCallerCancel(txn)); // runs at once, setting txn.cancelled, if a CANCEL came
+        if (!txn.cancelled) {
+            return false;
+        }
+        answer(txn.server, txn.original, SIPResponse.REQUEST_TERMINATED);
+        txn.finalForwarded = true;
+        finish(txn);
+        return true;
+    }
+
+    /** Ends the forking: Timer C for an INVITE (§16.6 step 11), and the answer if every branch already failed. */
+    private void startTimers(ProxyTransaction txn) {
+        txn.forking = false;
+        if (txn.branches.isEmpty()) {
+            txn.best = SipResponses.create(txn.original, SIPResponse.TEMPORARILY_UNAVAILABLE);
+        }
+        if (txn.invite) {
+            txn.timerC = clients.timers().schedule(() -> onTimerC(txn), timerC);
+        }
+        conclude(txn);
+    }
+
+    private void addBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target, String loopKey) {
         String branch = addVia(copy, target, loopKey);
         byte[] sdp = sdpOf(copy);
         if (sdp != null) {
             setSdp(copy, media.offer(copy.getCallId().getCallId(), branch, sdp));
         }
-        ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch, target, copy);
-        txn.branches.put(branch, b);
-        byOurBranch.put(branch, txn);
-        target.send(copy);
+        ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch, target);
+        txn.branches.add(b);
+        b.client = clients.send(copy, target, new BranchEvents(txn, b));
     }
 
     /** Two Record-Routes, each naming the flow toward one side: in-dialog requests find the other side's connection. */
@@ -347,122 +368,146 @@ public final class Proxy {
 
     // ------------------------------------------------------------------ responses
 
-    public void onResponse(SipFlow flow, SIPResponse response) {
-        Via top = response.getTopmostVia();
-        ProxyTransaction txn = top == null ? null : byOurBranch.get(top.getBranch());
-        if (txn == null) {
-            log.debug("{}: response {} matches no transaction; dropped", flow, response.getStatusCode());
-            return;
+    /** What a branch's client transaction reports, for the transaction it belongs to. */
+    private final class BranchEvents implements ClientTransaction.Listener {
+        private final ProxyTransaction txn;
+        private final ProxyTransaction.Branch branch;
+
+        BranchEvents(ProxyTransaction txn, ProxyTransaction.Branch branch) {
+            this.txn = txn;
+            this.branch = branch;
         }
-        if ("CANCEL".equals(response.getCSeq().getMethod())) {
-            return; // our CANCEL's own answer (it shares the INVITE's branch, §9.1): the INVITE's 487 follows
+
+        @Override
+        public void onProvisional(ClientTransaction client, SIPResponse response) {
+            onBranchProvisional(txn, branch, response);
         }
-        ProxyTransaction.Branch branch = txn.branches.get(top.getBranch());
+
+        @Override
+        public void onFinal(ClientTransaction client, SIPResponse response) {
+            onBranchFinal(txn, branch, response);
+        }
+
+        @Override
+        public void onFailure(ClientTransaction client, int status) {
+            onBranchFailure(txn, branch, status);
+        }
+    }
+
+    /** RFC 3261 §16.7 step 3: this proxy's Via comes off; a response with none left was for us and goes no further. */
+    private static boolean popOurVia(SIPResponse response) {
         response.removeFirst("Via");
-        if (response.getTopmostVia() == null) {
-            // RFC 3261 §16.7 step 3: no Via left means the response was for this proxy; it is not forwarded
-            log.debug("{}: response {} carries only this proxy's Via; not forwarded", flow, response.getStatusCode());
-            return;
-        }
-        int status = response.getStatusCode();
-        if (status == SIPResponse.TRYING) {
-            return;
+        return response.getTopmostVia() != null;
+    }
+
+    private void onBranchProvisional(ProxyTransaction txn, ProxyTransaction.Branch branch, SIPResponse response) {
+        if (!popOurVia(response) || response.getStatusCode() == SIPResponse.TRYING) {
+            return; // §16.7 step 5: a 100 is never forwarded
         }
         byte[] answer = sdpOf(response);
-        if (answer != null && status < 300) {
-            setSdp(response, media.answer(response.getCallId().getCallId(), branch.id, answer));
+        if (answer != null) {
+            setSdp(response, media.answer(txn.callId, branch.id, answer));
         }
         synchronized (txn) {
-            if (status < 200) {
-                branch.provisional = true;
-                if (!txn.finalForwarded) {
-                    txn.caller.send(response);
-                }
-                return;
+            if (!txn.finalForwarded) {
+                txn.server.respond(response);
             }
+        }
+    }
+
+    private void onBranchFinal(ProxyTransaction txn, ProxyTransaction.Branch branch, SIPResponse response) {
+        boolean forwardable = popOurVia(response);
+        int status = response.getStatusCode();
+        byte[] answer = sdpOf(response);
+        if (forwardable && answer != null && status < 300) {
+            setSdp(response, media.answer(txn.callId, branch.id, answer));
+        }
+        synchronized (txn) {
+            boolean first = branch.finalStatus == 0;
             branch.finalStatus = status;
             if (status < 300) {
-                // RFC 3261 §16.7 step 5: every 2xx goes upstream, and the other branches are cancelled
-                txn.caller.send(response);
-                if ("INVITE".equals(txn.original.getMethod()) && txn.original.getToTag() == null) {
-                    dialogs.put(response.getCallId().getCallId(), Boolean.TRUE);
+                // §16.7 step 5: every 2xx goes upstream (a retransmitted one too: RFC 6026), and the other branches are cancelled
+                if (forwardable) {
+                    txn.server.respond(response);
+                }
+                if (txn.initialInvite && first) {
+                    dialogs.put(txn.callId, Boolean.TRUE);
                 }
                 txn.finalForwarded = true;
                 cancelPendingBranches(txn);
             } else {
-                if ("INVITE".equals(txn.original.getMethod())) {
-                    branch.target.send(ackFor(branch.forwarded, response)); // the client transaction ACKs non-2xx
-                    media.releaseBranch(txn.original.getCallId().getCallId(), branch.id);
+                if (txn.invite) {
+                    media.releaseBranch(txn.callId, branch.id);
                 }
-                if (ProxyTransaction.better(response, txn.best)) {
+                if (forwardable && ProxyTransaction.better(response, txn.best)) {
                     txn.best = response;
                 }
-                if (txn.allBranchesFinal() && !txn.finalForwarded) {
-                    txn.caller.send(txn.best);
-                    txn.finalForwarded = true;
+            }
+            conclude(txn);
+        }
+    }
+
+    /** §16.7 step 2 and §16.9: a branch that timed out counts as a 408, one whose connection failed as a 503. */
+    private void onBranchFailure(ProxyTransaction txn, ProxyTransaction.Branch branch, int status) {
+        synchronized (txn) {
+            if (branch.finalStatus != 0) {
+                return;
+            }
+            branch.finalStatus = status;
+            if (txn.invite) {
+                media.releaseBranch(txn.callId, branch.id);
+            }
+            if (!txn.finalForwarded) {
+                SIPResponse stand_in = SipResponses.create(txn.original, status);
+                if (ProxyTransaction.better(stand_in, txn.best)) {
+                    txn.best = stand_in;
                 }
             }
-            if (txn.finalForwarded && txn.allBranchesFinal()) {
-                finish(txn);
-            }
+            conclude(txn);
         }
     }
 
     /**
-     * RFC 3261 §17.1.1.3: the ACK of a non-2xx final response, built from the forwarded INVITE: its
-     * Request-URI, Call-ID, From, CSeq number and Route, the response's To, and this proxy's Via only.
+     * §16.7 step 6: once every branch has its final answer, the best one goes upstream; a 503 is
+     * sent as 500, since it speaks of the callee's server, not of this proxy. Called with the lock held.
      */
-    private static SIPRequest ackFor(SIPRequest forwarded, SIPResponse response) {
-        SIPRequest ack = forwarded.createAckRequest((gov.nist.javax.sip.header.To) response.getTo());
-        Via ours = (Via) forwarded.getTopmostVia().clone();
-        ack.removeHeader("Via");
-        ack.setHeader(ours);
-        for (String header : List.of("Record-Route", "P-Asserted-Identity", "Contact", "User-Agent")) {
-            ack.removeHeader(header);
+    private void conclude(ProxyTransaction txn) {
+        if (txn.forking) {
+            return;
         }
-        return ack;
+        if (!txn.finalForwarded && txn.allBranchesFinal()) {
+            SIPResponse best = txn.best;
+            if (best == null || best.getStatusCode() == SIPResponse.SERVICE_UNAVAILABLE) {
+                best = SipResponses.create(txn.original, SIPResponse.SERVER_INTERNAL_ERROR);
+            }
+            txn.server.respond(best);
+            txn.finalForwarded = true;
+        }
+        if (txn.finalForwarded && txn.allBranchesFinal()) {
+            finish(txn);
+        }
     }
 
-    private void cancelPendingBranches(ProxyTransaction txn) {
-        for (ProxyTransaction.Branch other : txn.branches.values()) {
-            if (other.finalStatus == 0 && "INVITE".equals(other.forwarded.getMethod())) {
-                try {
-                    other.target.send(other.forwarded.createCancelRequest());
-                } catch (SipException e) {
-                    log.warn("cannot CANCEL branch {}", other.id, e);
-                }
+    private static void cancelPendingBranches(ProxyTransaction txn) {
+        for (ProxyTransaction.Branch other : txn.branches) {
+            if (other.finalStatus == 0) {
+                other.client.cancel(); // INVITEs only; each callee answers with 487
             }
         }
     }
 
     private void finish(ProxyTransaction txn) {
-        if (txn.timerC != null) {
-            txn.timerC.cancel(false);
+        if (txn.finished) {
+            return;
         }
-        timers.schedule(() -> {
-            if (txn.mergeKey != null) {
-                pendingByDialogKey.remove(txn.mergeKey);
-            }
-            byCallerBranch.remove(txn.key, txn);
-            txn.branches.keySet().forEach(byOurBranch::remove);
-        }, LINGER.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * RFC 3261 §17.1.2.2 Timer F (64*T1 = 32 s), which applies on reliable transports too: a
-     * non-INVITE that gets no final answer ends with 408, so an unanswered request cannot keep its
-     * transaction (and its memory) forever.
-     */
-    private void startTimerF(ProxyTransaction txn) {
-        txn.timerC = timers.schedule(() -> {
-            synchronized (txn) {
-                if (!txn.finalForwarded) {
-                    txn.caller.send(SipResponses.create(txn.original, SIPResponse.REQUEST_TIMEOUT));
-                    txn.finalForwarded = true;
-                    finish(txn);
-                }
-            }
-        }, TIMER_F.toMillis(), TimeUnit.MILLISECONDS);
+        txn.finished = true;
+        if (txn.timerC != null) {
+            txn.timerC.cancel();
+        }
+        if (txn.mergeKey != null) {
+            pendingByDialogKey.remove(txn.mergeKey);
+        }
+        txn.original = null; // the client transactions still pass 2xx retransmissions through; nothing else is needed
     }
 
     private void onTimerC(ProxyTransaction txn) {
@@ -470,10 +515,10 @@ public final class Proxy {
             if (txn.finalForwarded) {
                 return;
             }
-            log.info("INVITE {} timed out (Timer C); cancelling", txn.original.getCallId().getCallId());
-            media.releaseCall(txn.original.getCallId().getCallId());
+            log.info("INVITE {} timed out (Timer C); cancelling", txn.callId);
+            media.releaseCall(txn.callId);
             cancelPendingBranches(txn);
-            txn.caller.send(SipResponses.create(txn.original, SIPResponse.REQUEST_TIMEOUT));
+            txn.server.respond(SipResponses.create(txn.original, SIPResponse.REQUEST_TIMEOUT));
             txn.finalForwarded = true;
             finish(txn);
         }
@@ -481,37 +526,40 @@ public final class Proxy {
 
     // ------------------------------------------------------------------ CANCEL, ACK, in-dialog
 
-    private void onCancel(SipFlow flow, SIPRequest cancel) {
-        ProxyTransaction txn = byCallerBranch.get(callerKey(cancel).replace("|CANCEL", "|INVITE"));
-        if (txn == null || txn.caller != flow) {
-            answer(flow, cancel, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
-            return;
-        }
-        flow.send(SipResponses.create(cancel, SIPResponse.OK));
+    /**
+     * RFC 3261 §16.10: the caller cancelled (the transaction layer has answered its CANCEL): every
+     * pending branch is cancelled, and their 487s make the answer upstream.
+     */
+    private void onCallerCancel(ProxyTransaction txn) {
         synchronized (txn) {
             txn.cancelled = true;
             if (!txn.finalForwarded) {
-                cancelPendingBranches(txn); // each callee answers its INVITE with 487, which goes upstream
+                cancelPendingBranches(txn);
             }
         }
     }
 
-    private void onAck(SipFlow flow, SIPRequest ack) {
-        if (ack.getRouteHeaders() != null && !ack.getRouteHeaders().isEmpty()) {
-            routeInDialog(flow, ack); // ACK for a 2xx: end to end, along the route set
-        }
-        // else: ACK for a non-2xx final response this proxy forwarded; it ACKed the callee itself
-    }
-
-    private void routeInDialog(SipFlow flow, SIPRequest request) {
-        Optional<SipFlow> next = popOurRoutes(flow, request);
-        if (next.isEmpty()) {
-            if (!"ACK".equals(request.getMethod())) {
-                answer(flow, request, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
-            }
+    /** An ACK for a 2xx goes end to end along the route set; the ACK of a non-2xx stopped at the transaction layer. */
+    public void onAck(SipFlow flow, SIPRequest ack) {
+        if (ack.getRouteHeaders() == null || ack.getRouteHeaders().isEmpty()) {
             return;
         }
-        if (!decrementMaxForwards(flow, request)) {
+        Optional<SipFlow> next = popOurRoutes(flow, ack);
+        if (next.isEmpty() || !decrementMaxForwards(null, ack)) {
+            return;
+        }
+        ack.removeHeader("Proxy-Authorization");
+        addVia(ack, next.get(), null);
+        next.get().send(ack);
+    }
+
+    private void routeInDialog(ServerTransaction transaction, SIPRequest request) {
+        Optional<SipFlow> next = popOurRoutes(transaction.flow(), request);
+        if (next.isEmpty()) {
+            answer(transaction, request, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+            return;
+        }
+        if (!decrementMaxForwards(transaction, request)) {
             return;
         }
         request.removeHeader("Proxy-Authorization"); // credentials for this proxy go no further, in a dialog too
@@ -519,20 +567,14 @@ public final class Proxy {
             media.releaseCall(request.getCallId().getCallId());
             dialogs.invalidate(request.getCallId().getCallId());
         }
-        if ("ACK".equals(request.getMethod())) {
-            addVia(request, next.get(), null);
-            next.get().send(request);
-            return;
-        }
-        ProxyTransaction txn = new ProxyTransaction(callerKey(request), flow, request);
-        byCallerBranch.put(txn.key, txn);
+        ProxyTransaction txn = new ProxyTransaction(transaction, request, null);
         synchronized (txn) {
-            sendBranch(txn, request, next.get(), null);
-            if ("INVITE".equals(request.getMethod())) {
-                txn.timerC = timers.schedule(() -> onTimerC(txn), timerC.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                startTimerF(txn);
+            if (cancelledBeforeForwarding(txn)) {
+                return;
             }
+            txn.forking = true;
+            addBranch(txn, request, next.get(), null);
+            startTimers(txn);
         }
     }
 
@@ -611,7 +653,8 @@ public final class Proxy {
 
     // ------------------------------------------------------------------ helpers
 
-    private boolean decrementMaxForwards(SipFlow flow, SIPRequest request) {
+    /** §16.6 step 3; an exhausted request gets 483 ({@code transaction} null: an ACK, which is never answered). */
+    private static boolean decrementMaxForwards(ServerTransaction transaction, SIPRequest request) {
         MaxForwards maxForwards = (MaxForwards) request.getMaxForwards();
         if (maxForwards == null) {
             try {
@@ -625,8 +668,8 @@ public final class Proxy {
             maxForwards.decrementMaxForwards();
             return true;
         } catch (TooManyHopsException e) {
-            if (!"ACK".equals(request.getMethod())) {
-                answer(flow, request, SIPResponse.TOO_MANY_HOPS);
+            if (transaction != null) {
+                answer(transaction, request, SIPResponse.TOO_MANY_HOPS);
             }
             return false;
         }
@@ -658,10 +701,6 @@ public final class Proxy {
         return response;
     }
 
-    private static String callerKey(SIPRequest request) {
-        return request.getTopmostVia().getBranch() + "|" + request.getCallId().getCallId() + "|" + request.getMethod();
-    }
-
     private static AuthenticationHeader proxyAuthorizationFor(SIPRequest request, String realm) {
         for (ListIterator<?> it = request.getHeaders("Proxy-Authorization"); it.hasNext(); ) {
             if (it.next() instanceof AuthenticationHeader header && realm.equalsIgnoreCase(header.getRealm())) {
@@ -671,8 +710,8 @@ public final class Proxy {
         return null;
     }
 
-    private static void answer(SipFlow flow, SIPRequest request, int status) {
-        flow.send(SipResponses.create(request, status));
+    private static void answer(ServerTransaction transaction, SIPRequest request, int status) {
+        transaction.respond(SipResponses.create(request, status));
     }
 
     private static SIPResponse reason(SIPResponse response, String reason) {

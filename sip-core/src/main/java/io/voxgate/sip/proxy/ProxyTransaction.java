@@ -1,17 +1,19 @@
 package io.voxgate.sip.proxy;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.netty.util.Timeout;
+import io.voxgate.sip.transaction.ClientTransaction;
+import io.voxgate.sip.transaction.ServerTransaction;
 import io.voxgate.sip.transport.SipFlow;
 
 /**
- * One request being proxied (RFC 3261 §16): the server side toward the caller and one client
- * branch per target. Mutable state, guarded by this object's monitor: responses for different
- * branches can arrive on different event loops.
+ * One request being proxied, the "response context" of RFC 3261 §16: the server transaction
+ * toward the caller and one client transaction per target. Guarded by this object's monitor:
+ * responses for different branches arrive on different event loops.
  */
 final class ProxyTransaction {
 
@@ -19,36 +21,49 @@ final class ProxyTransaction {
     static final class Branch {
         final String id;
         final SipFlow target;
-        final SIPRequest forwarded;
+        ClientTransaction client;
         int finalStatus; // 0 while no final response
-        boolean provisional;
 
-        Branch(String id, SipFlow target, SIPRequest forwarded) {
+        Branch(String id, SipFlow target) {
             this.id = id;
             this.target = target;
-            this.forwarded = forwarded;
         }
     }
 
-    final String key;
-    final SipFlow caller;
-    final SIPRequest original;
-    final Map<String, Branch> branches = new ConcurrentHashMap<>();
+    final ServerTransaction server;
+    final String callId;
+    final boolean invite;
+    /** An INVITE outside a dialog: its 2xx confirms a new call. */
+    final boolean initialInvite;
+    final String mergeKey;
+    final List<Branch> branches = new ArrayList<>(2);
+    /** The request as received; dropped when the transaction finishes, as only 2xx retransmissions still pass. */
+    SIPRequest original;
     SIPResponse best;
+    /** True while branches are still being added: a branch failing at once must not end the fork early. */
+    boolean forking;
     boolean finalForwarded;
+    /** A CANCEL from the caller matched (§16.10). */
     boolean cancelled;
-    /** Timer C of an INVITE, or Timer F of any other request: cancelled when the transaction finishes. */
-    ScheduledFuture<?> timerC;
-    String mergeKey;
+    boolean finished;
+    Timeout timerC;
 
-    ProxyTransaction(String key, SipFlow caller, SIPRequest original) {
-        this.key = key;
-        this.caller = caller;
+    ProxyTransaction(ServerTransaction server, SIPRequest original, String mergeKey) {
+        this.server = server;
         this.original = original;
+        this.callId = original.getCallId().getCallId();
+        this.invite = "INVITE".equals(original.getMethod());
+        this.initialInvite = invite && original.getToTag() == null;
+        this.mergeKey = mergeKey;
     }
 
     boolean allBranchesFinal() {
-        return branches.values().stream().allMatch(b -> b.finalStatus > 0);
+        for (Branch branch : branches) {
+            if (branch.finalStatus == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 3261 §16.7 step 6: 6xx beats everything, then the lowest class, 4xx before 5xx. */

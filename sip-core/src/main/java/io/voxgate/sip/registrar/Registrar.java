@@ -37,6 +37,7 @@ import io.voxgate.sip.location.Binding;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.security.DeviceCertificateCheck;
 import io.voxgate.sip.security.EdgeGuard;
+import io.voxgate.sip.transaction.ServerTransaction;
 import io.voxgate.sip.transport.SipFlow;
 
 /**
@@ -80,14 +81,15 @@ public final class Registrar {
         metrics.gauge("voxgate.sip.registered.contacts", location, LocationService::contactCount);
     }
 
-    /** Handles one REGISTER; the answer is sent on {@code flow} when it is ready. */
-    public void onRegister(SipFlow flow, SIPRequest request) {
-        answer(flow, request).whenComplete((response, failure) -> {
+    /** Handles one REGISTER; the answer goes out through its transaction when it is ready. */
+    public void onRegister(ServerTransaction transaction) {
+        SIPRequest request = transaction.request();
+        answer(transaction.flow(), request).whenComplete((response, failure) -> {
             if (failure != null) {
-                log.error("{}: REGISTER failed", flow, failure);
+                log.error("{}: REGISTER failed", transaction.flow(), failure);
                 response = SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR);
             }
-            flow.send(response);
+            transaction.respond(response);
         });
     }
 

@@ -67,7 +67,7 @@ class CallHooksTest {
     @Test
     void policyRejectionAnswersWithTheStatusAndNamesTheRuleInAWarning() throws Exception {
         try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD)) {
-            Response refused = alice.authenticatedInvite("1099@" + ACME, "call-blocked", "z9hG4bKblocked", "");
+            Response refused = alice.authenticatedInviteFinal("1099@" + ACME, "call-blocked", "z9hG4bKblocked", "");
 
             assertThat(refused.status()).isEqualTo(403);
             assertThat(refused.header("Warning")).contains("399 voxgate").contains("blocked-destination");
