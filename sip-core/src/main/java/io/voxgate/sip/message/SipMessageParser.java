@@ -16,6 +16,7 @@ public final class SipMessageParser {
 
     static {
         RiLogBridge.install();
+        RiParserNesting.defuse();
     }
 
     /** Rejects any header the RI could not parse instead of letting it drop the header silently. */
