@@ -46,6 +46,7 @@ import io.voxgate.sip.transport.SipTlsServer;
 final class RunningSipSwitch implements AutoCloseable {
 
     static final String PASSWORD = "correct-horse-battery-staple";
+    static final String KEYSTORE_PASSWORD = "test-keystore-password";
 
     /** A clock tests can move forward (nonce expiry, binding expiry). */
     static final class MovableClock extends Clock {
@@ -89,7 +90,7 @@ final class RunningSipSwitch implements AutoCloseable {
     RunningSipSwitch(CallPolicy policy, MediaAnchor media, Duration t1) throws Exception {
         timers = new TransactionTimers(t1);
         pkiDir = Files.createTempDirectory("voxgate-sip-pki-");
-        pki = SwitchPki.open(pkiDir, "test-keystore-password".toCharArray());
+        pki = SwitchPki.open(pkiDir, KEYSTORE_PASSWORD.toCharArray());
         pki.init(KeyAlgorithm.EC_P256, "Voxgate test", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()));
 
         database = ConfigDatabase.connect(TestPostgres.freshDatabase(), 4);

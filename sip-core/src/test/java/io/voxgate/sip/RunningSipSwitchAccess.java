@@ -86,6 +86,24 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
         return sip.plainTcp.address().getPort();
     }
 
+    /** The switch's root CA certificate (PEM): what a phone trusts the switch's TLS certificate by. */
+    public java.nio.file.Path rootCaPem() {
+        return sip.pkiDir.resolve("root-ca.pem");
+    }
+
+    /**
+     * The switch's own key and certificate chain (PKCS#12, password {@link #serverKeystorePassword()}),
+     * for a test phone's TLS listener as {@link #listeningPhone()} uses it: the switch dials phones
+     * without checking their certificate.
+     */
+    public java.nio.file.Path serverKeystore() {
+        return sip.pkiDir.resolve("server.p12");
+    }
+
+    public String serverKeystorePassword() {
+        return RunningSipSwitch.KEYSTORE_PASSWORD;
+    }
+
     public io.voxgate.certs.SwitchPki pki() {
         return sip.pki;
     }
