@@ -42,9 +42,14 @@ public final class RiSlf4jLogging {
         @Override public void logInfo(String message) { log.debug(message); }
         @Override public boolean isLoggingEnabled() { return log.isDebugEnabled(); }
 
+        /** The RI asks this before it hands a message to {@link Messages} (at TRACE_MESSAGES, its info level). */
         @Override
         public boolean isLoggingEnabled(int level) {
-            return level <= LogLevels.TRACE_WARN || (level == LogLevels.TRACE_TRACE ? log.isTraceEnabled() : log.isDebugEnabled());
+            return switch (level) {
+                case LogLevels.TRACE_TRACE -> log.isTraceEnabled();
+                case LogLevels.TRACE_MESSAGES -> log.isDebugEnabled() || Messages.log.isDebugEnabled();
+                default -> level <= LogLevels.TRACE_WARN || log.isDebugEnabled();
+            };
         }
 
         @Override public void disableLogging() { }

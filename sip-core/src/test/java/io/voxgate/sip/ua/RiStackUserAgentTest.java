@@ -245,7 +245,7 @@ class RiStackUserAgentTest {
         assertThat(ok.getHeader("Contact").toString()).contains(mobile.contactUri());
         assertThat(mobile.nextRequest().method()).isEqualTo(Request.ACK);
         assertThat(cancelAtDesk.method()).isEqualTo(Request.CANCEL); // RFC 3261 §16.7 step 10
-        assertThat(atDesk.dialog().getState()).isNotEqualTo(DialogState.CONFIRMED);
+        assertThat(atDesk.dialog().getState()).isEqualTo(DialogState.TERMINATED);
     }
 
     @Test

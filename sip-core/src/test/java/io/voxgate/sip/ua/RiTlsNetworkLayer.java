@@ -16,6 +16,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import gov.nist.core.net.NetworkLayer;
 import gov.nist.javax.sip.SipStackImpl;
 
@@ -29,6 +32,7 @@ import gov.nist.javax.sip.SipStackImpl;
  */
 public final class RiTlsNetworkLayer implements NetworkLayer {
 
+    private static final Logger log = LoggerFactory.getLogger("jain-sip-ri.tls");
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private SipStackImpl stack;
@@ -92,6 +96,8 @@ public final class RiTlsNetworkLayer implements NetworkLayer {
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
+        socket.addHandshakeCompletedListener(handshake -> log.debug("{}: {} {} with {}:{}", stack.getStackName(),
+                handshake.getSession().getProtocol(), handshake.getCipherSuite(), address.getHostAddress(), port));
         return connected(socket, address, port, localAddress, 0);
     }
 
@@ -124,6 +130,7 @@ public final class RiTlsNetworkLayer implements NetworkLayer {
         if (localAddress != null) {
             socket.bind(new InetSocketAddress(localAddress, localPort));
         }
+        socket.setTcpNoDelay(true); // the RI writes a response and the next request back to back: no Nagle wait between them
         connections.add(socket);
         socket.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MILLIS);
         return socket;
