@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 
+import javax.sip.Dialog;
 import javax.sip.DialogState;
 import javax.sip.SipException;
 import javax.sip.header.CSeqHeader;
@@ -190,34 +191,27 @@ class RiStackUserAgentTest {
 
     @Test
     void theCallerHangsUpWithBye() throws Exception {
-        RiUserAgent alice = acme("1001");
-        RiUserAgent bob = registered("1002");
-        Call call = establish(alice, bob);
+        Call call = establishedCall();
 
-        Outgoing bye = alice.sendInDialog(call.callerSide().dialog(), Request.BYE);
-        Incoming byeAtBob = bob.nextRequest();
-        byeAtBob.answer(200);
+        Bye bye = bye(call.alice(), call.atAlice().dialog(), call.bob());
 
-        assertThat(byeAtBob.method()).isEqualTo(Request.BYE);
-        assertThat(bye.finalResponse().getStatusCode()).isEqualTo(200);
-        assertThat(call.callerSide().dialog().getState()).isEqualTo(DialogState.TERMINATED);
-        assertThat(call.calleeSide().dialog().getState()).isEqualTo(DialogState.TERMINATED);
+        assertThat(bye.arrived().method()).isEqualTo(Request.BYE);
+        assertThat(bye.answer().getStatusCode()).isEqualTo(200);
+        assertThat(call.atAlice().dialog().getState()).isEqualTo(DialogState.TERMINATED);
+        assertThat(call.atBob().dialog().getState()).isEqualTo(DialogState.TERMINATED);
     }
 
     @Test
     void theCalleeHangsUpWithByeDownTheCallersOwnConnection() throws Exception {
-        RiUserAgent alice = acme("1001");
-        RiUserAgent bob = registered("1002");
-        Call call = establish(alice, bob);
+        Call call = establishedCall();
+        int connections = sip.flows().size();
 
-        Outgoing bye = bob.sendInDialog(call.calleeSide().dialog(), Request.BYE);
-        Incoming byeAtAlice = alice.nextRequest();
-        byeAtAlice.answer(200);
+        Bye bye = bye(call.bob(), call.atBob().dialog(), call.alice());
 
-        assertThat(byeAtAlice.method()).isEqualTo(Request.BYE);
-        assertThat(byeAtAlice.request().getRequestURI().toString()).isEqualTo(alice.contactUri()); // the remote target, RFC 3261 §12.2.1.1
-        assertThat(bye.finalResponse().getStatusCode()).isEqualTo(200);
-        assertThat(call.callerSide().dialog().getState()).isEqualTo(DialogState.TERMINATED);
+        assertThat(bye.arrived().request().getRequestURI().toString()).isEqualTo(call.alice().contactUri()); // RFC 3261 §12.2.1.1
+        assertThat(sip.flows().size()).isEqualTo(connections); // the switch dialled no one: it used alice's connection
+        assertThat(bye.answer().getStatusCode()).isEqualTo(200);
+        assertThat(call.atAlice().dialog().getState()).isEqualTo(DialogState.TERMINATED);
     }
 
     @Test
@@ -250,24 +244,22 @@ class RiStackUserAgentTest {
 
     @Test
     void reInviteInTheDialogReachesTheCalleeAndIsAnswered() throws Exception {
-        RiUserAgent alice = acme("1001");
-        RiUserAgent bob = registered("1002");
-        Call call = establish(alice, bob);
-        long initialCSeq = cseq(call.callerSide().request());
+        Call call = establishedCall();
+        long initialCSeq = cseq(call.atAlice().request());
 
-        Outgoing reInvite = alice.sendInDialog(call.callerSide().dialog(), Request.INVITE); // RFC 3261 §14.1
-        Incoming atBob = bob.nextRequest();
+        Outgoing reInvite = call.alice().sendInDialog(call.atAlice().dialog(), Request.INVITE); // RFC 3261 §14.1
+        Incoming atBob = call.bob().nextRequest();
         atBob.answer(200);
         Response ok = reInvite.finalResponse();
-        alice.ack(call.callerSide().dialog(), ok);
+        call.alice().ack(call.atAlice().dialog(), ok);
 
         assertThat(atBob.method()).isEqualTo(Request.INVITE);
-        assertThat(atBob.dialog()).isSameAs(call.calleeSide().dialog());
+        assertThat(atBob.dialog()).isSameAs(call.atBob().dialog());
         assertThat(cseq(atBob.request())).isGreaterThan(initialCSeq);
         assertThat(atBob.request().getHeader("Proxy-Authorization")).isNull();
         assertThat(ok.getStatusCode()).isEqualTo(200);
-        assertThat(bob.nextRequest().method()).isEqualTo(Request.ACK);
-        assertThat(call.callerSide().dialog().getState()).isEqualTo(DialogState.CONFIRMED);
+        assertThat(call.bob().nextRequest().method()).isEqualTo(Request.ACK);
+        assertThat(call.atAlice().dialog().getState()).isEqualTo(DialogState.CONFIRMED);
     }
 
     @Test
@@ -283,7 +275,7 @@ class RiStackUserAgentTest {
     void callToAUserWhosePhoneIsGoneIs480() throws Exception {
         RiUserAgent alice = acme("1001");
         RiUserAgent bob = registered("1002");
-        bob.close(); // its connection closes, and nothing listens at its contact any more
+        bob.close(); // its connection closes, and its contact, which the switch then dials, refuses
         awaitConnectionsAtMost(connectionsBefore); // alice has sent nothing yet
         assertThat(bindings("1002")).hasSize(1); // a plain binding outlives its connection until it expires
 
@@ -295,7 +287,7 @@ class RiStackUserAgentTest {
     @Test
     void crossTenantCallIsRefusedAsUnknown() throws Exception {
         RiUserAgent alice = acme("1001");
-        registered("2001", GLOBEX);
+        registered("2001", GLOBEX); // reachable in its own tenant
 
         Response refused = alice.call("sip:2001@" + GLOBEX).finalResponse();
 
@@ -322,17 +314,31 @@ class RiStackUserAgentTest {
 
     // ------------------------------------------------------------------ helpers
 
-    /** An answered, acknowledged call from {@code caller} to {@code callee}: each side's INVITE. */
-    private record Call(Outgoing callerSide, Incoming calleeSide) {
+    /** An answered, acknowledged call from alice (1001) to bob (1002), with each side's INVITE. */
+    private record Call(RiUserAgent alice, Outgoing atAlice, RiUserAgent bob, Incoming atBob) {
     }
 
-    private static Call establish(RiUserAgent caller, RiUserAgent callee) throws Exception {
-        Outgoing invite = caller.call(BOB);
-        Incoming atCallee = callee.nextRequest();
-        atCallee.answer(200);
-        caller.ack(invite.dialog(), invite.finalResponse());
-        assertThat(callee.nextRequest().method()).isEqualTo(Request.ACK);
-        return new Call(invite, atCallee);
+    private Call establishedCall() throws Exception {
+        RiUserAgent alice = acme("1001");
+        RiUserAgent bob = registered("1002");
+        Outgoing invite = alice.call(BOB);
+        Incoming atBob = bob.nextRequest();
+        atBob.answer(200);
+        alice.ack(invite.dialog(), invite.finalResponse());
+        assertThat(bob.nextRequest().method()).isEqualTo(Request.ACK);
+        return new Call(alice, invite, bob, atBob);
+    }
+
+    /** A BYE as it reached the other side, which answered it 200, and the answer the sender got. */
+    private record Bye(Incoming arrived, Response answer) {
+    }
+
+    private static Bye bye(RiUserAgent from, Dialog dialog, RiUserAgent to) throws Exception {
+        Outgoing bye = from.sendInDialog(dialog, Request.BYE);
+        Incoming arrived = to.nextRequest();
+        assertThat(arrived.method()).isEqualTo(Request.BYE);
+        arrived.answer(200);
+        return new Bye(arrived, bye.finalResponse());
     }
 
     private RiUserAgent phone(String user, String domain, String password) throws Exception {

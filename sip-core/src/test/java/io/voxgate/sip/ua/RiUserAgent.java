@@ -50,6 +50,7 @@ import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import gov.nist.javax.sip.clientauthutils.UserCredentials;
 import gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy;
 import io.voxgate.certs.TlsPolicy;
+import io.voxgate.sip.message.RiStackLogBridge;
 
 /**
  * A phone for tests on the JAIN-SIP RI stack: its own {@link SipStack} with one TLS listening point
@@ -76,7 +77,7 @@ public final class RiUserAgent implements SipListener, AutoCloseable {
         // Until a stack reads STACK_LOGGER, the RI logs through this JVM-wide logger, or through
         // log4j 1.x (absent) when there is none yet.
         if (CommonLogger.legacyLogger == null) {
-            CommonLogger.legacyLogger = new RiSlf4jLogging.Stack();
+            CommonLogger.legacyLogger = new RiStackLogBridge();
         }
     }
 
@@ -132,8 +133,9 @@ public final class RiUserAgent implements SipListener, AutoCloseable {
         // unique: SipFactory hands out the existing stack of a name; and no IP_ADDRESS, by which it would share one too
         p.setProperty("javax.sip.STACK_NAME", "voxgate-test-ua-" + user + "-" + STACKS.incrementAndGet());
         p.setProperty("javax.sip.OUTBOUND_PROXY", LOOPBACK + ":" + sip.tlsPort() + "/TLS");
-        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", RiSlf4jLogging.Stack.class.getName());
-        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", RiSlf4jLogging.Messages.class.getName());
+        // SLF4J, never log4j 1.x (absent); the RI makes both by reflection
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", RiStackLogBridge.class.getName());
+        p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", RiMessageTrace.class.getName());
         // TLS keys of this stack alone, never the JVM-wide javax.net.ssl ones: the blocking transports
         // (the RI's default) take sockets from NETWORK_LAYER, and the stack's own SECURITY_MANAGER_PROVIDER agrees
         p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", RiTlsNetworkLayer.class.getName());
@@ -324,27 +326,25 @@ public final class RiUserAgent implements SipListener, AutoCloseable {
 
     /** A request that reached this phone, with the server transaction to answer it in (none for ACK). */
     public final class Incoming {
-        private final Request request;
+        private final RequestEvent event;
         private final ServerTransaction transaction;
-        private final Dialog dialog;
 
-        private Incoming(Request request, ServerTransaction transaction, Dialog dialog) {
-            this.request = request;
+        private Incoming(RequestEvent event, ServerTransaction transaction) {
+            this.event = event;
             this.transaction = transaction;
-            this.dialog = dialog;
         }
 
         public Request request() {
-            return request;
+            return event.getRequest();
         }
 
         public String method() {
-            return request.getMethod();
+            return request().getMethod();
         }
 
         /** The dialog it belongs to or (an initial INVITE) creates. */
         public Dialog dialog() {
-            return transaction != null ? transaction.getDialog() : dialog;
+            return transaction != null ? transaction.getDialog() : event.getDialog();
         }
 
         /**
@@ -352,12 +352,12 @@ public final class RiUserAgent implements SipListener, AutoCloseable {
          * Contact (RFC 3261 §12.1.1) and, in a 2xx, the SDP answer.
          */
         public void answer(int status) throws Exception {
-            Response response = messages.createResponse(status, request);
+            Response response = messages.createResponse(status, request());
             ToHeader to = (ToHeader) response.getHeader(ToHeader.NAME);
             if (to.getTag() == null && status > Response.TRYING) {
-                to.setTag(localTags.computeIfAbsent(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId(), id -> newTag()));
+                to.setTag(localTags.computeIfAbsent(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId(), id -> newTag()));
             }
-            if (Request.INVITE.equals(request.getMethod()) && status > Response.TRYING && status < 300) {
+            if (Request.INVITE.equals(method()) && status > Response.TRYING && status < 300) {
                 response.addHeader(contact());
                 if (status >= 200) {
                     response.setContent(SDP_ANSWER, headers.createContentTypeHeader("application", "sdp"));
@@ -380,7 +380,7 @@ public final class RiUserAgent implements SipListener, AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(user + ": no server transaction for " + request.getMethod(), e);
         }
-        requests.add(new Incoming(request, transaction, event.getDialog()));
+        requests.add(new Incoming(event, transaction));
     }
 
     @Override
