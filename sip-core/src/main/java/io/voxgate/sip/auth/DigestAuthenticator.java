@@ -4,6 +4,9 @@ import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
 import java.util.Optional;
 
 import gov.nist.javax.sip.header.AuthenticationHeader;
@@ -109,6 +112,50 @@ public final class DigestAuthenticator {
             return new Outcome.Challenge(false); // a replayed request: make the sender prove itself again
         }
         return new Outcome.Authenticated(username);
+    }
+
+    /**
+     * The answers a request carries for {@code realm} in its {@code headerName} (Authorization or
+     * Proxy-Authorization) headers: every one naming the same user as the first, as a client that
+     * answers each offered challenge sends (RFC 8760 §2.4 asks for one, but JAIN-SIP RI's digest
+     * helper, for one, answers all of them and computes every one with MD5 whatever it is labelled).
+     */
+    public static List<AuthenticationHeader> answersFor(SIPRequest request, String headerName, String realm) {
+        List<AuthenticationHeader> answers = new ArrayList<>(2);
+        for (ListIterator<?> it = request.getHeaders(headerName); it.hasNext(); ) {
+            if (it.next() instanceof AuthenticationHeader header && realm.equalsIgnoreCase(header.getRealm())
+                    && (answers.isEmpty() || java.util.Objects.equals(answers.getFirst().getUsername(), header.getUsername()))) {
+                answers.add(header);
+            }
+        }
+        return answers;
+    }
+
+    /**
+     * Checks each answer of {@link #answersFor} until one authenticates. Otherwise the outcome that
+     * tells the phone most: a stale nonce (answer the fresh challenge), then wrong credentials,
+     * then a plain new challenge. One request is still one attempt: the ban counts it once.
+     */
+    public Outcome verify(SIPRequest request, List<AuthenticationHeader> answers, String realm, Optional<DigestHashes> credential) {
+        Outcome best = new Outcome.Challenge(false);
+        for (AuthenticationHeader answer : answers) {
+            Outcome outcome = verify(request, answer, realm, credential);
+            if (outcome instanceof Outcome.Authenticated) {
+                return outcome;
+            }
+            if (weight(outcome) > weight(best)) {
+                best = outcome;
+            }
+        }
+        return best;
+    }
+
+    private static int weight(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Challenge challenge -> challenge.stale() ? 2 : 0;
+            case Outcome.Rejected rejected -> 1;
+            case Outcome.Authenticated user -> 3;
+        };
     }
 
     /** A 401 (or 407 for a proxy) carrying one challenge per offered algorithm, in order. */

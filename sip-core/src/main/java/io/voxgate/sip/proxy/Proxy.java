@@ -89,7 +89,7 @@ public final class Proxy {
      * passes (a phone lost power) ages out after a day rather than counting forever.
      */
     private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> dialogs = com.github.benmanes.caffeine.cache.Caffeine
-            .newBuilder().maximumSize(1_000_000).expireAfterWrite(Duration.ofDays(1)).build();
+            .newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterWrite(Duration.ofDays(1)).build();
 
     /** @param connector dials contacts whose registration connection is gone (RFC 3261 §18.1.1); null: never dial */
     public Proxy(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, FlowRegistry flows,
@@ -135,14 +135,14 @@ public final class Proxy {
         }
         String realm = from.getHost().toLowerCase(Locale.ROOT);
         accounts.tenantForDomain(realm).thenCompose(tenant -> {
-            AuthenticationHeader header = proxyAuthorizationFor(request, realm);
-            if (header == null) {
+            List<AuthenticationHeader> answers = DigestAuthenticator.answersFor(request, "Proxy-Authorization", realm);
+            if (answers.isEmpty()) {
                 return CompletableFuture.completedFuture(Decision.respond(authenticator.challenge(request, realm, false, true)));
             }
             CompletableFuture<Optional<SipCredential>> credential = tenant.isPresent()
-                    ? accounts.credential(tenant.get(), header.getUsername())
+                    ? accounts.credential(tenant.get(), answers.getFirst().getUsername())
                     : CompletableFuture.completedFuture(Optional.empty());
-            return credential.thenApply(found -> authenticate(flow, request, realm, tenant, from, header, found));
+            return credential.thenApply(found -> authenticate(flow, request, realm, tenant, from, answers, found));
         }).thenCompose(decision -> {
             if (decision.caller == null) {
                 return CompletableFuture.completedFuture(decision);
@@ -184,8 +184,9 @@ public final class Proxy {
     }
 
     private Decision authenticate(SipFlow flow, SIPRequest request, String realm, Optional<Tenant> tenant, SipUri from,
-                                  AuthenticationHeader header, Optional<SipCredential> credential) {
-        DigestAuthenticator.Outcome outcome = authenticator.verify(request, header, realm, credential.map(SipCredential::hashes));
+                                  List<AuthenticationHeader> answers, Optional<SipCredential> credential) {
+        AuthenticationHeader header = answers.getFirst();
+        DigestAuthenticator.Outcome outcome = authenticator.verify(request, answers, realm, credential.map(SipCredential::hashes));
         return switch (outcome) {
             case DigestAuthenticator.Outcome.Challenge challenge ->
                     Decision.respond(authenticator.challenge(request, realm, challenge.stale(), true));
@@ -699,15 +700,6 @@ public final class Proxy {
             log.warn("cannot add the Warning for rule {}", rule, e);
         }
         return response;
-    }
-
-    private static AuthenticationHeader proxyAuthorizationFor(SIPRequest request, String realm) {
-        for (ListIterator<?> it = request.getHeaders("Proxy-Authorization"); it.hasNext(); ) {
-            if (it.next() instanceof AuthenticationHeader header && realm.equalsIgnoreCase(header.getRealm())) {
-                return header;
-            }
-        }
-        return null;
     }
 
     private static void answer(ServerTransaction transaction, SIPRequest request, int status) {

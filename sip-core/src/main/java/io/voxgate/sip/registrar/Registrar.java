@@ -99,23 +99,24 @@ public final class Registrar {
         }
         String domain = requestUri.getHost();
         return accounts.tenantForDomain(domain).thenCompose(tenant -> {
-            AuthenticationHeader header = authorizationFor(request, domain);
-            if (header == null) {
+            List<AuthenticationHeader> answers = DigestAuthenticator.answersFor(request, "Authorization", domain);
+            if (answers.isEmpty()) {
                 challenges.increment();
                 return done(authenticator.challenge(request, domain, false, false));
             }
             // An unknown domain is answered like a known one with a wrong password: nothing to enumerate.
             CompletableFuture<Optional<SipCredential>> credential = tenant.isPresent()
-                    ? accounts.credential(tenant.get(), header.getUsername())
+                    ? accounts.credential(tenant.get(), answers.getFirst().getUsername())
                     : CompletableFuture.completedFuture(Optional.empty());
-            return credential.thenCompose(found -> authenticated(flow, request, tenant, to, header, found));
+            return credential.thenCompose(found -> authenticated(flow, request, tenant, to, answers, found));
         });
     }
 
     private CompletableFuture<SIPResponse> authenticated(SipFlow flow, SIPRequest request, Optional<Tenant> tenant, SipUri to,
-                                                         AuthenticationHeader header, Optional<SipCredential> credential) {
+                                                         List<AuthenticationHeader> answers, Optional<SipCredential> credential) {
         String realm = ((SipUri) request.getRequestURI()).getHost();
-        DigestAuthenticator.Outcome outcome = authenticator.verify(request, header, realm, credential.map(SipCredential::hashes));
+        AuthenticationHeader header = answers.getFirst();
+        DigestAuthenticator.Outcome outcome = authenticator.verify(request, answers, realm, credential.map(SipCredential::hashes));
         return switch (outcome) {
             case DigestAuthenticator.Outcome.Challenge challenge -> {
                 challenges.increment();
@@ -264,15 +265,6 @@ public final class Registrar {
         }
         response.setHeader(min);
         return response;
-    }
-
-    private static AuthenticationHeader authorizationFor(SIPRequest request, String realm) {
-        for (ListIterator<?> it = request.getHeaders("Authorization"); it.hasNext(); ) {
-            if (it.next() instanceof AuthenticationHeader header && realm.equalsIgnoreCase(header.getRealm())) {
-                return header;
-            }
-        }
-        return null;
     }
 
     private static int parseRegId(String value) {

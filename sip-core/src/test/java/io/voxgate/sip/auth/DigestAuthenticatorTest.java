@@ -53,6 +53,36 @@ class DigestAuthenticatorTest {
         assertThat(outcome).isInstanceOf(DigestAuthenticator.Outcome.Challenge.class);
     }
 
+    @Test
+    void aClientAnsweringEveryChallengeIsAuthenticatedByTheAnswerThatVerifies() {
+        String nonce = nonces.issue(REALM);
+        // JAIN-SIP RI's helper: an MD5 digest under the SHA-256 label, then the real MD5 answer
+        String mislabelled = TestSipClient.authorization(challenge(nonce, "MD5"), "REGISTER", "sip:" + REALM, "1001", "alice-password", 1)
+                .replace("algorithm=MD5", "algorithm=SHA-256");
+        String md5 = TestSipClient.authorization(challenge(nonce, "MD5"), "REGISTER", "sip:" + REALM, "1001", "alice-password", 1);
+        SIPRequest answer = register(mislabelled + md5);
+
+        DigestAuthenticator.Outcome outcome = new DigestAuthenticator(nonces).verify(answer,
+                DigestAuthenticator.answersFor(answer, "Authorization", REALM), REALM, Optional.of(ALICE));
+
+        assertThat(outcome).isEqualTo(new DigestAuthenticator.Outcome.Authenticated("1001"));
+    }
+
+    @Test
+    void anAnswerNamingAnotherUserThanTheFirstIsNotConsidered() {
+        String nonce = nonces.issue(REALM);
+        String wrong = TestSipClient.authorization(challenge(nonce, "MD5"), "REGISTER", "sip:" + REALM, "1001", "not-the-password", 1);
+        String other = TestSipClient.authorization(challenge(nonce, "MD5"), "REGISTER", "sip:" + REALM, "1002", "bob-password", 1);
+        SIPRequest answer = register(wrong + other);
+
+        assertThat(DigestAuthenticator.answersFor(answer, "Authorization", REALM)).singleElement()
+                .satisfies(header -> assertThat(header.getUsername()).isEqualTo("1001"));
+    }
+
+    private static String challenge(String nonce, String algorithm) {
+        return "Digest realm=\"" + REALM + "\", nonce=\"" + nonce + "\", algorithm=" + algorithm + ", qop=\"auth\"";
+    }
+
     private static SIPRequest register(String authorization) {
         String text = "REGISTER sip:" + REALM + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bKtest\r\n"

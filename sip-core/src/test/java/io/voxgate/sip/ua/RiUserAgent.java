@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.ListIterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
@@ -36,9 +35,7 @@ import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.HeaderFactory;
-import javax.sip.header.ProxyAuthenticateHeader;
 import javax.sip.header.ToHeader;
-import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -209,31 +206,18 @@ public final class RiUserAgent implements SipListener, AutoCloseable {
 
     /**
      * Sends {@code challenged} again with credentials for {@code challenge} (401 or 407), through the
-     * RI's {@link AuthenticationHelper}. The switch offers SHA-256 and then MD5 (RFC 8760); the RI
-     * computes MD5 only (it would answer the SHA-256 challenge with an MD5 digest labelled SHA-256,
-     * which the switch refuses), so the helper is shown the MD5 challenge alone.
+     * RI's {@link AuthenticationHelper}, shown the challenge as it came. The switch offers SHA-256
+     * and then MD5 (RFC 8760); the helper answers both, each computed with MD5 whatever its label,
+     * and the switch accepts the one that verifies.
      */
     public Outgoing answerChallenge(Outgoing challenged, Response challenge) throws Exception {
-        ClientTransaction retry = digest.handleChallenge(md5Only(challenge), challenged.transaction, provider, 0, true);
+        ClientTransaction retry = digest.handleChallenge(challenge, challenged.transaction, provider, 0, true);
         if (Request.REGISTER.equals(retry.getRequest().getMethod())) {
             registrationCSeq = ((CSeqHeader) retry.getRequest().getHeader(CSeqHeader.NAME)).getSeqNumber(); // the helper raised it
         }
         Outgoing outgoing = new Outgoing(retry);
         retry.sendRequest();
         return outgoing;
-    }
-
-    private static Response md5Only(Response challenge) {
-        String name = challenge.getStatusCode() == Response.UNAUTHORIZED ? WWWAuthenticateHeader.NAME : ProxyAuthenticateHeader.NAME;
-        Response md5 = (Response) challenge.clone();
-        md5.removeHeader(name);
-        for (ListIterator<?> it = challenge.getHeaders(name); it.hasNext(); ) {
-            WWWAuthenticateHeader header = (WWWAuthenticateHeader) it.next();
-            if (header.getAlgorithm() == null || "MD5".equalsIgnoreCase(header.getAlgorithm())) {
-                md5.addHeader(header);
-            }
-        }
-        return md5;
     }
 
     /** CANCEL a pending INVITE (RFC 3261 §9.1). */
