@@ -36,6 +36,13 @@ public final class BindingStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BindingStore.class);
     private static final int BATCH = 500;
+    /**
+     * How long the writer gathers states after the first one arrives: at thousands of REGISTERs a
+     * second, one round trip per 20 ms instead of one per few states (each round trip is a wakeup
+     * of the writer and of a PostgreSQL backend). Bindings reach the database, and other nodes, at
+     * most this much later.
+     */
+    static final Duration GATHER = Duration.ofMillis(20);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
     static final Duration REFRESH_SLACK = Duration.ofSeconds(60);
 
@@ -48,6 +55,8 @@ public final class BindingStore implements AutoCloseable {
     private final Condition work = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private volatile boolean running = true;
+    /** Set by the first save after the writer took its last batch: later saves need not wake it. */
+    private final java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean writing;
     private final Thread writer;
 
@@ -72,7 +81,9 @@ public final class BindingStore implements AutoCloseable {
             stored.put(aor, current);
         }
         waiting.put(aor, current);
-        signal();
+        if (!signalled.getAndSet(true)) {
+            signal();
+        }
     }
 
     /** The same bindings (over whichever flows), each expiring at most {@link #REFRESH_SLACK} later than stored. */
@@ -121,7 +132,14 @@ public final class BindingStore implements AutoCloseable {
                 lock.unlock();
             }
             try {
+                if (running) {
+                    Thread.sleep(GATHER);
+                }
+                signalled.set(false); // before taking: a save from now on wakes the next round
                 writeBatch();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } finally {
                 lock.lock();
                 try {

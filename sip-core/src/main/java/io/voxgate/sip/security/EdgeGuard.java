@@ -45,10 +45,12 @@ public final class EdgeGuard {
         this.clock = clock;
         this.metrics = metrics;
         Ticker ticker = () -> clock.millis() * 1_000_000L;
-        this.banned = Caffeine.newBuilder().ticker(ticker).maximumSize(MAX_TRACKED).expireAfterWrite(policy.banDuration()).build();
-        this.failuresBySource = Caffeine.newBuilder().ticker(ticker).maximumSize(MAX_TRACKED).expireAfterWrite(policy.failureWindow()).build();
-        this.failuresByUser = Caffeine.newBuilder().ticker(ticker).maximumSize(MAX_TRACKED).expireAfterWrite(policy.failureWindow()).build();
-        this.buckets = Caffeine.newBuilder().ticker(ticker).maximumSize(MAX_TRACKED).expireAfterAccess(Duration.ofMinutes(1)).build();
+        // Caffeine's upkeep on the calling thread: its default, the common pool, is a thread woken
+        // every few hundred lookups, and these run on every request.
+        this.banned = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(MAX_TRACKED).expireAfterWrite(policy.banDuration()).build();
+        this.failuresBySource = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(MAX_TRACKED).expireAfterWrite(policy.failureWindow()).build();
+        this.failuresByUser = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(MAX_TRACKED).expireAfterWrite(policy.failureWindow()).build();
+        this.buckets = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).maximumSize(MAX_TRACKED).expireAfterAccess(Duration.ofMinutes(1)).build();
         metrics.gauge("voxgate.sip.banned.sources", banned, c -> c.estimatedSize());
     }
 
