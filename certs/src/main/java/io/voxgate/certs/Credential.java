@@ -28,6 +28,17 @@ public record Credential(PrivateKey privateKey, List<X509Certificate> chain) {
         return chain.toArray(X509Certificate[]::new);
     }
 
+    /**
+     * The chain a TLS server presents: without a self-signed root at its end, which RFC 8446 §4.4.2
+     * lets it omit since the peer must already trust it to make use of it. Sent, it only costs the
+     * peer bytes, a certificate parse and a signature check on every handshake.
+     */
+    public X509Certificate[] presentedChain() {
+        X509Certificate last = chain.getLast();
+        boolean endsInRoot = chain.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal());
+        return (endsInRoot ? chain.subList(0, chain.size() - 1) : chain).toArray(X509Certificate[]::new);
+    }
+
     @Override
     public String toString() {
         // Never print key material, not even by accident in a log line.

@@ -48,6 +48,16 @@ class ChainValidationTest {
 
     @ParameterizedTest
     @EnumSource(KeyAlgorithm.class)
+    void thePresentedServerChainLeavesOutTheRootAndStillValidatesAgainstIt(KeyAlgorithm algorithm) {
+        SwitchPki pki = PKIS.get(algorithm);
+        java.util.List<java.security.cert.X509Certificate> presented = java.util.List.of(pki.serverCredential().presentedChain());
+
+        assertThat(presented).doesNotContain(pki.rootCaCertificate()).containsExactly(pki.serverCredential().certificate());
+        assertThatCode(() -> Pkix.validate(pki.rootCaCertificate(), presented)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
     void deviceChainValidatesUnderPkixWithTheRootAsTrustAnchor(KeyAlgorithm algorithm) {
         SwitchPki pki = PKIS.get(algorithm);
 

@@ -79,7 +79,7 @@ public final class SipTlsServer implements AutoCloseable {
                                      EdgeGuard guard, X509Certificate deviceCertificateIssuer, SipConnector connector)
             throws SSLException, InterruptedException {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-        SslContext ssl = SslContextBuilder.forServer(serverCredential.privateKey(), serverCredential.chainArray())
+        SslContext ssl = SslContextBuilder.forServer(serverCredential.privateKey(), serverCredential.presentedChain())
                 .sslProvider(provider)
                 .protocols(TlsPolicy.PROTOCOLS)
                 .ciphers(TlsPolicy.AEAD_CIPHER_SUITES)
@@ -91,7 +91,7 @@ public final class SipTlsServer implements AutoCloseable {
                 .sslProvider(provider)
                 .protocols(TlsPolicy.PROTOCOLS)
                 .ciphers(TlsPolicy.AEAD_CIPHER_SUITES)
-                .keyManager(serverCredential.privateKey(), serverCredential.chainArray())
+                .keyManager(serverCredential.privateKey(), serverCredential.presentedChain())
                 // A phone's server certificate is a factory or self-signed one that names no address we
                 // could check it against; the request carries nothing the registered user could not
                 // already receive, and the phone can verify us. See docs/security.md.
