@@ -161,9 +161,6 @@ public final class DigestAuthenticator {
     /** A 401 (or 407 for a proxy) carrying one challenge per offered algorithm, in order. */
     public SIPResponse challenge(SIPRequest request, String realm, boolean stale, boolean proxy) {
         SIPResponse response = SipResponses.create(request, proxy ? SIPResponse.PROXY_AUTHENTICATION_REQUIRED : SIPResponse.UNAUTHORIZED);
-        if (proxy) {
-            response.setReasonPhrase("Proxy Authentication Required"); // RFC 3261 §21.4.8 (the RI lower-cases "required")
-        }
         String nonce = nonces.issue(realm);
         for (DigestAlgorithm algorithm : offered) {
             AuthenticationHeader header = proxy ? new ProxyAuthenticate() : new WWWAuthenticate();

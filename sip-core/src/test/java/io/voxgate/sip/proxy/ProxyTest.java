@@ -175,7 +175,10 @@ class ProxyTest {
     @Test
     void unknownUserIs404() throws Exception {
         try (TestPhone alice = phone("1001")) {
-            assertThat(alice.authenticatedInviteFinal("4040@" + ACME, "call-404", "z9hG4bK404", "").status()).isEqualTo(404);
+            Response notFound = alice.authenticatedInviteFinal("4040@" + ACME, "call-404", "z9hG4bK404", "");
+
+            assertThat(notFound.status()).isEqualTo(404);
+            assertThat(notFound.reason()).isEqualTo("Not Found"); // RFC 3261 §21.4.5's phrase, not the RI's "Not found"
         }
     }
 
