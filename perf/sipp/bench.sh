@@ -51,9 +51,10 @@ cmd_start() {
   echo "bench: building $(git -C "$repo" rev-parse --short "$commit")"
   (cd "$VBENCH/build" && JAVA_HOME="$("$repo/bin/find-jdk25")" MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow \
      ./mvnw -q -o -DskipTests package)
-  cat > "$VBENCH/run/voxgate.yml" <<'YML'
+  cat > "$VBENCH/run/voxgate.yml" <<YML
 sip:
   listen-address: 127.0.0.1
+${BENCH_SIP_EXTRA:-}
 admin:
   listen-address: 127.0.0.1
   https-port: 18443
