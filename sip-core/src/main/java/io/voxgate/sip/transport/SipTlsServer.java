@@ -3,8 +3,6 @@ package io.voxgate.sip.transport;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
@@ -17,13 +15,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -59,18 +55,18 @@ public final class SipTlsServer implements AutoCloseable {
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofMinutes(15));
     }
 
-    private final EventLoopGroup bossGroup; // null with epoll: each loop accepts its own connections
+    private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    private final List<Channel> serverChannels;
+    private final Channel serverChannel;
     private final SslProvider provider;
 
     private final String io;
 
-    private SipTlsServer(EventLoopGroup boss, EventLoopGroup workers, List<Channel> serverChannels, SslProvider provider, String io) {
+    private SipTlsServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel, SslProvider provider, String io) {
         this.io = io;
         this.bossGroup = boss;
         this.workerGroup = workers;
-        this.serverChannels = List.copyOf(serverChannels);
+        this.serverChannel = serverChannel;
         this.provider = provider;
     }
 
@@ -135,7 +131,7 @@ public final class SipTlsServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup boss = epoll ? null : new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
         // One event loop per core (Netty's default is two): every request is handled on its loop without
         // blocking, so more loops than cores only adds context switches (measured in docs/performance.md).
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
@@ -149,66 +145,41 @@ public final class SipTlsServer implements AutoCloseable {
                 .addLast("idle", new IdleStateHandler(advertised == null ? timeouts.idle().toSeconds() : 0, 0, 0, TimeUnit.SECONDS))
                 .addLast("framer", new SipFrameDecoder(limits))
                 .addLast("sip", new SipConnectionHandler(parser, handler, flows, transport, metrics, guard, responses, advertised));
-        ChannelInitializer<SocketChannel> accepted = new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                SslHandler tls = tlsFor.apply(ch);
-                if (tls != null) {
-                    ch.pipeline().addLast("tls", tls);
-                }
-                sipHandlers.accept(ch, null);
-            }
-        };
         try {
-            List<Channel> listeners = new ArrayList<>();
-            if (epoll) {
-                // One listening socket per event loop (SO_REUSEPORT): the kernel spreads new connections
-                // over them and each is accepted and served on the same thread. An acceptor loop would hand
-                // every new phone to another thread first, a wakeup a client's TLS handshake waits for.
-                InetSocketAddress bindTo = address;
-                for (var executor : workers) {
-                    EventLoop loop = (EventLoop) executor;
-                    Channel listener = new ServerBootstrap()
-                            .group(loop, loop)
-                            .channel(channelType)
-                            .option(ChannelOption.SO_BACKLOG, 1024)
-                            .option(EpollChannelOption.SO_REUSEPORT, true)
-                            .childOption(ChannelOption.TCP_NODELAY, true)
-                            .childOption(ChannelOption.SO_KEEPALIVE, true)
-                            .childHandler(accepted)
-                            .bind(bindTo).sync().channel();
-                    listeners.add(listener);
-                    bindTo = (InetSocketAddress) listener.localAddress(); // port 0 asks once; the others join that port
-                }
-            } else {
-                listeners.add(new ServerBootstrap()
-                        .group(boss, workers)
-                        .channel(channelType)
-                        .option(ChannelOption.SO_BACKLOG, 1024)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childOption(ChannelOption.SO_KEEPALIVE, true)
-                        .childHandler(accepted)
-                        .bind(address).sync().channel());
-            }
+            Channel channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            SslHandler tls = tlsFor.apply(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls);
+                            }
+                            sipHandlers.accept(ch, null);
+                        }
+                    })
+                    .bind(address).sync().channel();
             if (connector != null) {
-                InetSocketAddress listening = (InetSocketAddress) listeners.getFirst().localAddress();
+                InetSocketAddress listening = (InetSocketAddress) channel.localAddress();
                 connector.attach(workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class, ch -> {
                     ch.pipeline().addLast("tls", clientTlsFor.apply(ch));
                     sipHandlers.accept(ch, listening); // Via and Record-Route name the listener, where requests come back
                 });
             }
-            return new SipTlsServer(boss, workers, listeners, provider, epoll ? "epoll, one listening socket per loop" : "nio");
+            return new SipTlsServer(boss, workers, channel, provider, epoll ? "epoll" : "nio");
         } catch (InterruptedException | RuntimeException e) {
-            if (boss != null) {
-                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            }
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannels.getFirst().localAddress();
+        return (InetSocketAddress) serverChannel.localAddress();
     }
 
     public SslProvider tlsProvider() {
@@ -217,10 +188,8 @@ public final class SipTlsServer implements AutoCloseable {
 
     @Override
     public void close() {
-        serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
-        if (bossGroup != null) {
-            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        serverChannel.close().syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
