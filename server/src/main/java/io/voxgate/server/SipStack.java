@@ -59,6 +59,7 @@ final class SipStack implements AutoCloseable {
     private final java.security.cert.X509Certificate rootCa;
 
     private final SipConnector connector;
+    private final java.util.List<io.voxgate.sip.auth.DigestAlgorithm> algorithms;
 
     SipStack(ConfigDatabase database, SwitchPki pki, EdgePolicy edgePolicy, boolean connectToContacts,
              java.util.List<String> digestAlgorithms, MeterRegistry metrics) {
@@ -74,8 +75,8 @@ final class SipStack implements AutoCloseable {
         this.location = new LocationService(bindings, Clock.systemUTC(), connectToContacts);
         metrics.gauge("voxgate.sip.bindings.write.backlog", bindings, BindingStore::backlog);
         this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
-        DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME),
-                digestAlgorithms.stream().map(token -> io.voxgate.sip.auth.DigestAlgorithm.fromToken(token).orElseThrow()).toList());
+        this.algorithms = digestAlgorithms.stream().map(token -> io.voxgate.sip.auth.DigestAlgorithm.fromToken(token).orElseThrow()).toList();
+        DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME), algorithms);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
                 new DeviceCertificateCheck(pki));
         // Dial plans, fraud limits and the SRTP relay plug in here as they land.
@@ -83,6 +84,13 @@ final class SipStack implements AutoCloseable {
         Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,
                 new InternalCallsPolicy(), new PassThroughMediaAnchor(), connector);
         this.transactions = new ServerTransactions(new SipSwitch(registrar, proxy, location), clients, timers, metrics);
+    }
+
+    /** Warms the per-message code on made-up registrations, one thread per event loop, before the listener opens. */
+    void warmUp(Duration budget) throws InterruptedException {
+        if (!budget.isZero()) {
+            new io.voxgate.sip.HotPathWarmUp(algorithms).run(budget, Runtime.getRuntime().availableProcessors());
+        }
     }
 
     SipTlsServer listen(InetSocketAddress address, Credential serverCredential) throws SSLException, InterruptedException {

@@ -130,6 +130,7 @@ public final class SwitchRuntime implements AutoCloseable {
         objectStore = ObjectStore.open(settings, env);
         register(objectStore);
 
+        sip.warmUp(Duration.ofSeconds(settings.sip().warmUpSeconds()));
         // registered after the stack, so on shutdown the listener closes before the binding writer
         InetSocketAddress sipAddress = new InetSocketAddress(InetAddress.ofLiteral(settings.sip().listenAddress()), settings.sip().tlsPort());
         sipListener = register(listening("sip.tls-port", sipAddress, () -> sip.listen(sipAddress, pki.serverCredential())));

@@ -55,6 +55,7 @@ final class TestSwitch {
                 sip:
                   listen-address: 127.0.0.1
                   tls-port: 0
+                  warm-up-seconds: 0
                 %s
                 admin:
                   listen-address: 127.0.0.1

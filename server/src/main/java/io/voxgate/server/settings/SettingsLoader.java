@@ -144,6 +144,8 @@ public final class SettingsLoader {
         check.that("sip.digest-algorithms", digest != null && !digest.isEmpty() && DIGEST_ALGORITHMS.containsAll(digest)
                         && Set.copyOf(digest).size() == digest.size(),
                 "expected a non-empty list of distinct algorithms from " + DIGEST_ALGORITHMS + ", got " + digest);
+        check.that("sip.warm-up-seconds", s.sip().warmUpSeconds() >= 0 && s.sip().warmUpSeconds() <= 60,
+                "expected 0 (off) to 60 seconds, got " + s.sip().warmUpSeconds());
         VoxgateSettings.SipSecurity security = s.sip().security();
         check.that("sip.security.auth-failures-per-source", security.authFailuresPerSource() >= 1,
                 "expected at least 1, got " + security.authFailuresPerSource());

@@ -34,9 +34,10 @@ public record VoxgateSettings(
     /**
      * @param connectToContacts dial a registered TLS Contact when its registration connection is gone
      * @param digestAlgorithms  digest algorithms challenged for, in order: SHA-256, MD5
+     * @param warmUpSeconds     how long made-up registrations warm the JIT before the listener opens (0: not at all)
      */
     public record Sip(String listenAddress, int tlsPort, int tcpPort, int udpPort, boolean connectToContacts,
-                      List<String> digestAlgorithms, SipSecurity security) {
+                      List<String> digestAlgorithms, int warmUpSeconds, SipSecurity security) {
     }
 
     /** Edge security: bans after failed authentications, per-source request rate (0 = unlimited). */

@@ -64,6 +64,15 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theJitWarmUpDefaultsToThreeSecondsAndRefusesALongOneNamingTheKey() {
+        assertThat(loader.defaults().sip().warmUpSeconds()).isEqualTo(3);
+        assertThat(loader.loadText("voxgate.yml", "sip:\n  warm-up-seconds: 0\n").sip().warmUpSeconds()).isZero();
+
+        assertThatThrownBy(() -> loader.loadText("voxgate.yml", "sip:\n  warm-up-seconds: 600\n"))
+                .hasMessageContaining("sip.warm-up-seconds").hasMessageContaining("600");
+    }
+
+    @Test
     void digestAlgorithmsDefaultToSha256ThenMd5AndMayBeNarrowedToMd5() {
         assertThat(loader.defaults().sip().digestAlgorithms()).containsExactly("SHA-256", "MD5");
         assertThat(loader.defaults().sip().connectToContacts()).isTrue();
