@@ -64,8 +64,8 @@ class SettingsLoaderTest {
     }
 
     @Test
-    void theJitWarmUpDefaultsToThreeSecondsAndRefusesALongOneNamingTheKey() {
-        assertThat(loader.defaults().sip().warmUpSeconds()).isEqualTo(3);
+    void theJitWarmUpDefaultsToTenSecondsAtMostAndRefusesALongerOneNamingTheKey() {
+        assertThat(loader.defaults().sip().warmUpSeconds()).isEqualTo(10);
         assertThat(loader.loadText("voxgate.yml", "sip:\n  warm-up-seconds: 0\n").sip().warmUpSeconds()).isZero();
 
         assertThatThrownBy(() -> loader.loadText("voxgate.yml", "sip:\n  warm-up-seconds: 600\n"))
