@@ -32,8 +32,6 @@ public final class HotPathWarmUp {
     private static final Logger log = LoggerFactory.getLogger(HotPathWarmUp.class);
     private static final String REALM = "warm-up.invalid";
     private static final String PASSWORD = "warm-up";
-    private static final Duration SAMPLE = Duration.ofMillis(500);
-    private static final Duration MINIMUM = Duration.ofSeconds(2);
 
     private final SipMessageParser parser = new SipMessageParser();
     private final DigestAuthenticator authenticator;
@@ -43,46 +41,29 @@ public final class HotPathWarmUp {
         this.authenticator = new DigestAuthenticator(NonceService.withRandomKey(Duration.ofMinutes(5)), algorithms);
     }
 
-    /**
-     * Runs on {@code threads} threads (one per event loop) until the JIT has settled, at most for
-     * {@code budget}: it stops once the rate of made-up registrations, sampled every half second,
-     * has grown by less than a tenth twice running (after at least two seconds), which is when
-     * the compiled code has taken over. Returns the registrations answered.
-     */
+    /** Runs on {@code threads} threads (one per event loop) for {@code budget}; returns the REGISTERs answered. */
     public long run(Duration budget, int threads) throws InterruptedException {
-        long started = System.nanoTime();
-        long deadline = started + budget.toNanos();
-        java.util.concurrent.atomic.LongAdder done = new java.util.concurrent.atomic.LongAdder();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long deadline = System.nanoTime() + budget.toNanos();
         List<Thread> workers = new ArrayList<>();
+        long[] counts = new long[threads];
         for (int t = 0; t < threads; t++) {
-            int first = t * 1_000_000;
+            int slot = t;
             workers.add(Thread.ofPlatform().name("sip-warm-up-" + t).start(() -> {
-                for (int phone = first; !stop.get(); phone++) {
-                    registerOnce(phone);
-                    done.increment();
+                int phone = slot * 1_000_000;
+                while (System.nanoTime() < deadline) {
+                    registerOnce(phone++);
+                    counts[slot]++;
                 }
             }));
         }
-        long previous = 0;
-        long previousRate = -1;
-        int settled = 0;
-        while (System.nanoTime() < deadline && settled < 2) {
-            Thread.sleep(SAMPLE.toMillis());
-            long now = done.sum();
-            long rate = now - previous;
-            previous = now;
-            boolean longEnough = System.nanoTime() - started >= MINIMUM.toNanos();
-            settled = longEnough && previousRate > 0 && rate * 10 < previousRate * 11 ? settled + 1 : 0;
-            previousRate = rate;
-        }
-        stop.set(true);
         for (Thread worker : workers) {
             worker.join();
         }
-        long total = done.sum();
-        log.info("SIP hot path warmed up: {} made-up registrations in {} ms on {} threads", total,
-                Duration.ofNanos(System.nanoTime() - started).toMillis(), threads);
+        long total = 0;
+        for (long count : counts) {
+            total += count;
+        }
+        log.info("SIP hot path warmed up: {} made-up registrations in {} ms on {} threads", total, budget.toMillis(), threads);
         return total;
     }
 
