@@ -116,15 +116,18 @@ public final class DigestAuthenticator {
 
     /**
      * The answers a request carries for {@code realm} in its {@code headerName} (Authorization or
-     * Proxy-Authorization) headers: every one naming the same user as the first, as a client that
-     * answers each offered challenge sends (RFC 8760 §2.4 asks for one, but JAIN-SIP RI's digest
-     * helper, for one, answers all of them and computes every one with MD5 whatever it is labelled).
+     * Proxy-Authorization) headers: the first per algorithm, all naming the same user as the
+     * first, as a client that answers each offered challenge sends (RFC 8760 §2.4 asks for one, but
+     * JAIN-SIP RI's digest helper answers all of them and computes every one with MD5 whatever it
+     * is labelled). One per algorithm caps the guesses a request can carry at the number of
+     * algorithms; callers count every answer of a refused request towards the ban.
      */
     public static List<AuthenticationHeader> answersFor(SIPRequest request, String headerName, String realm) {
         List<AuthenticationHeader> answers = new ArrayList<>(2);
-        for (ListIterator<?> it = request.getHeaders(headerName); it.hasNext(); ) {
+        for (ListIterator<?> it = request.getHeaders(headerName); it.hasNext() && answers.size() < DigestAlgorithm.values().length; ) {
             if (it.next() instanceof AuthenticationHeader header && realm.equalsIgnoreCase(header.getRealm())
-                    && (answers.isEmpty() || java.util.Objects.equals(answers.getFirst().getUsername(), header.getUsername()))) {
+                    && (answers.isEmpty() || java.util.Objects.equals(answers.getFirst().getUsername(), header.getUsername()))
+                    && answers.stream().noneMatch(a -> String.valueOf(a.getAlgorithm()).equalsIgnoreCase(String.valueOf(header.getAlgorithm())))) {
                 answers.add(header);
             }
         }
@@ -132,9 +135,9 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * Checks each answer of {@link #answersFor} until one authenticates. Otherwise the outcome that
-     * tells the phone most: a stale nonce (answer the fresh challenge), then wrong credentials,
-     * then a plain new challenge. One request is still one attempt: the ban counts it once.
+     * Checks each answer of {@link #answersFor} until one authenticates. Otherwise a wrong answer
+     * decides (so a stale nonce sent alongside cannot hide a wrong guess from the ban), then a stale
+     * nonce (answer the fresh challenge), then a plain new challenge.
      */
     public Outcome verify(SIPRequest request, List<AuthenticationHeader> answers, String realm, Optional<DigestHashes> credential) {
         Outcome best = new Outcome.Challenge(false);
@@ -152,8 +155,8 @@ public final class DigestAuthenticator {
 
     private static int weight(Outcome outcome) {
         return switch (outcome) {
-            case Outcome.Challenge challenge -> challenge.stale() ? 2 : 0;
-            case Outcome.Rejected rejected -> 1;
+            case Outcome.Challenge challenge -> challenge.stale() ? 1 : 0;
+            case Outcome.Rejected rejected -> 2;
             case Outcome.Authenticated user -> 3;
         };
     }

@@ -121,6 +121,10 @@ public final class BindingStore implements AutoCloseable {
             lock.lock();
             try {
                 while (waiting.isEmpty() && running) {
+                    signalled.set(false); // under the lock: a save from here on signals, and waits for the await below
+                    if (!waiting.isEmpty()) {
+                        break; // a save that came just before it saw the flag set
+                    }
                     idle.signalAll();
                     work.await(1, TimeUnit.SECONDS);
                 }

@@ -155,13 +155,18 @@ public final class Proxy {
             }
             return resolveTarget(decision.tenant, target).thenApply(decision::withTargets);
         }).whenComplete((decision, failure) -> {
-            if (failure != null) {
-                log.error("{}: {} failed", flow, request.getMethod(), failure);
+            try {
+                if (failure != null) {
+                    throw failure;
+                } else if (decision.response != null) {
+                    transaction.respond(decision.response);
+                } else {
+                    forward(transaction, request, decision);
+                }
+            } catch (Throwable e) {
+                // not swallowed by the future: the caller gets its answer and the transaction ends
+                log.error("{}: {} failed", flow, request.getMethod(), e);
                 transaction.respond(SipResponses.create(request, SIPResponse.SERVER_INTERNAL_ERROR));
-            } else if (decision.response != null) {
-                transaction.respond(decision.response);
-            } else {
-                forward(transaction, request, decision);
             }
         });
     }
@@ -192,7 +197,9 @@ public final class Proxy {
                     Decision.respond(authenticator.challenge(request, realm, challenge.stale(), true));
             case DigestAuthenticator.Outcome.Rejected rejected -> {
                 authFailures.increment(request.getMethod());
-                guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
+                for (int attempt = 0; attempt < answers.size(); attempt++) { // every guess the request carried counts
+                    guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
+                }
                 yield Decision.respond(SipResponses.create(request, SIPResponse.FORBIDDEN));
             }
             case DigestAuthenticator.Outcome.Authenticated user -> user.username().equals(from.getUser())
@@ -412,7 +419,15 @@ public final class Proxy {
         synchronized (txn) {
             if (!txn.finalForwarded) {
                 txn.server.respond(response);
+                restartTimerC(txn); // §16.7 step 2: a provisional response restarts Timer C
             }
+        }
+    }
+
+    private void restartTimerC(ProxyTransaction txn) {
+        if (txn.timerC != null && !txn.finished) {
+            txn.timerC.cancel();
+            txn.timerC = clients.timers().schedule(() -> onTimerC(txn), timerC);
         }
     }
 
@@ -443,6 +458,9 @@ public final class Proxy {
                 if (forwardable && ProxyTransaction.better(response, txn.best)) {
                     txn.best = response;
                 }
+                if (status >= 600) {
+                    cancelPendingBranches(txn); // §16.7 step 5: a global failure ends the other branches too
+                }
             }
             conclude(txn);
         }
@@ -458,10 +476,10 @@ public final class Proxy {
             if (txn.invite) {
                 media.releaseBranch(txn.callId, branch.id);
             }
-            if (!txn.finalForwarded) {
-                SIPResponse stand_in = SipResponses.create(txn.original, status);
-                if (ProxyTransaction.better(stand_in, txn.best)) {
-                    txn.best = stand_in;
+            if (!txn.finalForwarded && (txn.invite || status != SIPResponse.REQUEST_TIMEOUT)) {
+                SIPResponse standIn = SipResponses.create(txn.original, status);
+                if (ProxyTransaction.better(standIn, txn.best)) {
+                    txn.best = standIn;
                 }
             }
             conclude(txn);
@@ -475,6 +493,12 @@ public final class Proxy {
     private void conclude(ProxyTransaction txn) {
         if (txn.forking) {
             return;
+        }
+        if (!txn.finalForwarded && txn.allBranchesFinal() && txn.best == null && !txn.invite && !txn.branches.isEmpty()) {
+            // RFC 4320 §4.1: every branch of a non-INVITE timed out; a 408 upstream would only arrive
+            // after the caller's own Timer F, so the transaction ends without an answer
+            txn.server.abandon();
+            txn.finalForwarded = true;
         }
         if (!txn.finalForwarded && txn.allBranchesFinal()) {
             SIPResponse best = txn.best;
@@ -567,6 +591,9 @@ public final class Proxy {
         if ("BYE".equals(request.getMethod())) {
             media.releaseCall(request.getCallId().getCallId());
             dialogs.invalidate(request.getCallId().getCallId());
+        }
+        if ("INVITE".equals(request.getMethod())) {
+            transaction.respond(SipResponses.create(request, SIPResponse.TRYING)); // §17.2.1, for a re-INVITE too
         }
         ProxyTransaction txn = new ProxyTransaction(transaction, request, null);
         synchronized (txn) {

@@ -124,7 +124,9 @@ public final class Registrar {
             }
             case DigestAuthenticator.Outcome.Rejected rejected -> {
                 authFailures.increment();
-                guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
+                for (int attempt = 0; attempt < answers.size(); attempt++) { // every guess the request carried counts
+                    guard.authenticationFailed(flow.remoteAddress().getAddress(), header.getUsername() + "@" + realm);
+                }
                 log.info("REGISTER for {}@{} from {} refused: {}", header.getUsername(), realm, flow.remoteAddress(), rejected.reason());
                 yield done(SipResponses.create(request, SIPResponse.FORBIDDEN));
             }

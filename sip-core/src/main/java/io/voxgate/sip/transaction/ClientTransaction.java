@@ -54,6 +54,11 @@ public final class ClientTransaction {
     private SIPRequest request;
     private State state;
     private Timeout timer;
+    /**
+     * Which timer is the live one: a timer that fired while a response was being handled (it then
+     * waits for the lock) finds the generation moved on and does nothing.
+     */
+    private int generation;
     private boolean cancelRequested;
 
     ClientTransaction(String key, String branch, SipFlow target, SIPRequest request, Listener listener, ClientTransactions owner,
@@ -78,8 +83,22 @@ public final class ClientTransaction {
     }
 
     synchronized void start() {
-        timer = timers.schedule(() -> fail(SIPResponse.REQUEST_TIMEOUT), timers.transactionTimeout()); // Timer B or F
+        startTimeout(); // Timer B or F
         target.send(request);
+    }
+
+    /** (Re)starts the 64*T1 timeout: Timer B or F, or the wait for a 487 after a CANCEL. */
+    private void startTimeout() {
+        stopTimer();
+        int live = generation;
+        timer = timers.schedule(() -> fail(SIPResponse.REQUEST_TIMEOUT, live), timers.transactionTimeout());
+    }
+
+    private void stopTimer() {
+        generation++;
+        if (timer != null) {
+            timer.cancel();
+        }
     }
 
     void onResponse(SIPResponse response) {
@@ -131,12 +150,14 @@ public final class ClientTransaction {
     }
 
     void transportFailed() {
-        fail(SIPResponse.SERVICE_UNAVAILABLE);
+        fail(SIPResponse.SERVICE_UNAVAILABLE, ANY_GENERATION);
     }
+
+    private static final int ANY_GENERATION = -1;
 
     private void proceeding() {
         if (state == State.CALLING) {
-            timer.cancel(); // §17.1.1.2: Timer B runs in Calling only; the proxy's Timer C takes over
+            stopTimer(); // §17.1.1.2: Timer B runs in Calling only; the proxy's Timer C takes over
             state = State.PROCEEDING;
             if (cancelRequested) {
                 sendCancel();
@@ -152,12 +173,11 @@ public final class ClientTransaction {
         } catch (SipException e) {
             log.warn("{}: cannot CANCEL {}", target, key, e);
         }
-        timer.cancel();
-        timer = timers.schedule(() -> fail(SIPResponse.REQUEST_TIMEOUT), timers.transactionTimeout());
+        startTimeout();
     }
 
     private void accepted() {
-        timer.cancel();
+        stopTimer();
         state = State.ACCEPTED;
         request = null; // nothing more to send on this branch; keep the lingering state small
         timer = timers.schedule(this::expireAccepted, timers.transactionTimeout()); // RFC 6026 §7.2: Timer M
@@ -167,9 +187,10 @@ public final class ClientTransaction {
         terminate();
     }
 
-    private void fail(int status) {
+    private void fail(int status, int timerGeneration) {
         synchronized (this) {
-            if (state != State.CALLING && state != State.TRYING && state != State.PROCEEDING) {
+            if ((timerGeneration != ANY_GENERATION && timerGeneration != generation)
+                    || (state != State.CALLING && state != State.TRYING && state != State.PROCEEDING)) {
                 return;
             }
             terminate();
@@ -179,9 +200,7 @@ public final class ClientTransaction {
 
     private void terminate() {
         state = State.TERMINATED;
-        if (timer != null) {
-            timer.cancel();
-        }
+        stopTimer();
         owner.remove(key, this);
     }
 

@@ -29,7 +29,8 @@ public final class ServerTransaction {
     private final TransactionTimers timers;
     private SIPRequest request;
     private State state = State.TRYING;
-    private SIPResponse lastResponse;
+    /** The last response as sent, to send again on a retransmission: bytes, not the RI's object graph. */
+    private byte[] lastResponse;
     private Timeout timer;
     private boolean cancelled;
     private Runnable onCancel;
@@ -63,16 +64,16 @@ public final class ServerTransaction {
         synchronized (this) {
             switch (state) {
                 case TRYING, PROCEEDING -> {
-                    flow.send(response);
+                    byte[] sent = flow.sendEncoded(response);
                     if (status < 200) {
                         state = State.PROCEEDING;
-                        lastResponse = response;
+                        lastResponse = sent;
                     } else if (!invite) {
                         terminate(); // §17.2.2: Timer J is zero on a reliable transport
                     } else if (status < 300) {
                         enter(State.ACCEPTED, null); // RFC 6026 §8.7: Timer L
                     } else {
-                        enter(State.COMPLETED, response); // §17.2.1: Timer H waits for the ACK
+                        enter(State.COMPLETED, sent); // §17.2.1: Timer H waits for the ACK
                     }
                 }
                 case ACCEPTED -> {
@@ -122,7 +123,7 @@ public final class ServerTransaction {
     /** §17.2.3: the same request again (the sender missed our answer): the last response goes out again. */
     synchronized void retransmitted() {
         if ((state == State.PROCEEDING || state == State.COMPLETED) && lastResponse != null) {
-            flow.send(lastResponse);
+            flow.resend(lastResponse);
         }
     }
 
@@ -135,7 +136,29 @@ public final class ServerTransaction {
         return true;
     }
 
-    private void enter(State next, SIPResponse kept) {
+    /**
+     * The connection is gone: a finished transaction has nothing left to wait for (no ACK can come
+     * on it), and a pending INVITE is cancelled as a CANCEL would (§17.2.4: the caller cannot be
+     * reached), so its callees stop ringing.
+     */
+    void flowClosed() {
+        synchronized (this) {
+            if (state == State.COMPLETED || state == State.ACCEPTED) {
+                terminate();
+                return;
+            }
+        }
+        cancel();
+    }
+
+    /** Ends the transaction without an answer (RFC 4320 §4.1: a proxy does not answer 408 to a timed-out non-INVITE). */
+    public synchronized void abandon() {
+        if (state == State.TRYING || state == State.PROCEEDING) {
+            terminate();
+        }
+    }
+
+    private void enter(State next, byte[] kept) {
         state = next;
         lastResponse = kept;
         request = null; // the TU has what it needs; a lingering transaction keeps only its answer

@@ -48,14 +48,14 @@ public final class ServerTransactions implements SipRequestHandler {
         requests.increment(request.getMethod());
         switch (request.getMethod()) {
             case "ACK" -> {
-                ServerTransaction invite = byKey.get(key(request, "INVITE"));
+                ServerTransaction invite = byKey.get(key(flow, request, "INVITE"));
                 if (invite == null || !invite.acknowledged()) {
                     user.onAck(flow, request);
                 }
             }
             case "CANCEL" -> onCancel(flow, request);
             default -> {
-                String key = key(request, request.getMethod());
+                String key = key(flow, request, request.getMethod());
                 ServerTransaction created = new ServerTransaction(key, flow, request, this, timers);
                 ServerTransaction existing = byKey.putIfAbsent(key, created);
                 if (existing != null) {
@@ -78,7 +78,7 @@ public final class ServerTransactions implements SipRequestHandler {
      * connection than its INVITE) gets 481.
      */
     private void onCancel(SipFlow flow, SIPRequest cancel) {
-        ServerTransaction invite = byKey.get(key(cancel, "INVITE"));
+        ServerTransaction invite = byKey.get(key(flow, cancel, "INVITE"));
         if (invite == null || invite.flow() != flow) {
             flow.send(SipResponses.create(cancel, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST));
             return;
@@ -95,6 +95,11 @@ public final class ServerTransactions implements SipRequestHandler {
     @Override
     public void onFlowClosed(SipFlow flow) {
         clients.onFlowClosed(flow);
+        for (ServerTransaction transaction : byKey.values()) { // a scan, as for client transactions
+            if (transaction.flow() == flow) {
+                transaction.flowClosed();
+            }
+        }
         user.onFlowClosed(flow);
     }
 
@@ -103,18 +108,20 @@ public final class ServerTransactions implements SipRequestHandler {
     }
 
     /**
-     * §17.2.3: the branch, the sent-by and the method (ACK and CANCEL look for their INVITE); a
-     * request from an RFC 2543 client without the magic cookie is matched on Call-ID, CSeq number,
-     * From tag and sent-by instead (§17.2.3's fallback, simplified: To tag and Request-URI omitted).
+     * §17.2.3: the branch, the sent-by and the method (ACK and CANCEL look for their INVITE), and
+     * the connection: phones behind NAT can share a private sent-by, and a request on another
+     * connection is never another's retransmission, ACK or CANCEL. A request from an RFC 2543 client
+     * without the magic cookie is matched on Call-ID, CSeq number, From tag and sent-by instead
+     * (§17.2.3's fallback, simplified: To tag and Request-URI omitted).
      */
-    private static String key(SIPRequest request, String method) {
+    private static String key(SipFlow flow, SIPRequest request, String method) {
         Via top = request.getTopmostVia();
         String branch = top.getBranch();
         String sentBy = top.getHost() + ":" + top.getPort();
         if (branch != null && branch.startsWith(MAGIC_COOKIE)) {
-            return branch + "|" + sentBy + "|" + method;
+            return branch + "|" + sentBy + "|" + method + "|" + flow.id();
         }
         return "2543|" + request.getCallId().getCallId() + "|" + request.getCSeq().getSeqNumber() + "|" + request.getFromTag()
-                + "|" + sentBy + "|" + method;
+                + "|" + sentBy + "|" + method + "|" + flow.id();
     }
 }

@@ -91,10 +91,22 @@ public final class SipFlow {
     }
 
     public void send(SIPMessage message) {
+        sendEncoded(message);
+    }
+
+    /** Sends {@code message} and returns its bytes, for a transaction that may have to send them again. */
+    public byte[] sendEncoded(SIPMessage message) {
         if (message instanceof gov.nist.javax.sip.message.SIPResponse response) {
             responses.count(response.getStatusCode());
         }
-        channel.writeAndFlush(Unpooled.wrappedBuffer(message.encodeAsBytes(transport)));
+        byte[] bytes = message.encodeAsBytes(transport);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+        return bytes;
+    }
+
+    /** Sends bytes {@link #sendEncoded} returned once more (a retransmitted request's answer). */
+    public void resend(byte[] encoded) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(encoded));
     }
 
     public void close() {

@@ -79,6 +79,37 @@ class DigestAuthenticatorTest {
                 .satisfies(header -> assertThat(header.getUsername()).isEqualTo("1001"));
     }
 
+    @Test
+    void aWrongGuessBesideAStaleAnswerIsRefusedNotChallengedAsStale() {
+        NonceService tenMinutesAgo = new NonceService("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8),
+                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)), Duration.ofMinutes(5));
+        String stale = TestSipClient.authorization(challenge(tenMinutesAgo.issue(REALM), "SHA-256"), "REGISTER", "sip:" + REALM,
+                "1001", "alice-password", 1);
+        String guess = TestSipClient.authorization(challenge(nonces.issue(REALM), "MD5"), "REGISTER", "sip:" + REALM, "1001",
+                "guess-1", 1);
+        SIPRequest answer = register(stale + guess);
+
+        DigestAuthenticator.Outcome outcome = new DigestAuthenticator(nonces).verify(answer,
+                DigestAuthenticator.answersFor(answer, "Authorization", REALM), REALM, Optional.of(ALICE));
+
+        assertThat(outcome).isInstanceOf(DigestAuthenticator.Outcome.Rejected.class); // counted towards the ban
+    }
+
+    @Test
+    void onlyOneAnswerPerAlgorithmIsConsidered() {
+        String nonce = nonces.issue(REALM);
+        StringBuilder guesses = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            guesses.append(TestSipClient.authorization(challenge(nonce, "MD5"), "REGISTER", "sip:" + REALM, "1001", "guess-" + i, 1));
+        }
+        guesses.append(TestSipClient.authorization(challenge(nonce, "MD5"), "REGISTER", "sip:" + REALM, "1001", "alice-password", 1));
+        SIPRequest answer = register(guesses.toString());
+
+        assertThat(DigestAuthenticator.answersFor(answer, "Authorization", REALM)).hasSize(1);
+        assertThat(new DigestAuthenticator(nonces).verify(answer, DigestAuthenticator.answersFor(answer, "Authorization", REALM), REALM,
+                Optional.of(ALICE))).isInstanceOf(DigestAuthenticator.Outcome.Rejected.class); // the sixth, right guess is never tried
+    }
+
     private static String challenge(String nonce, String algorithm) {
         return "Digest realm=\"" + REALM + "\", nonce=\"" + nonce + "\", algorithm=" + algorithm + ", qop=\"auth\"";
     }

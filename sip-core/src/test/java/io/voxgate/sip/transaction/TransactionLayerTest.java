@@ -131,7 +131,7 @@ class TransactionLayerTest {
     }
 
     @Test
-    void aNonInviteThatGetsNoAnswerEndsWith408ByTimerF() throws Exception {
+    void aNonInviteThatGetsNoAnswerEndsSilentlyByTimerF() throws Exception {
         try (TestPhone alice = phone("1001"); TestPhone bob = phone("1002")) {
             bob.register();
             Response challenge = alice.sip.send(alice.request("MESSAGE", "1002@" + ACME, "msg-silent", "z9hG4bKmsg-1", ""));
@@ -140,8 +140,41 @@ class TransactionLayerTest {
             alice.sip.sendRaw(alice.request("MESSAGE", "1002@" + ACME, "msg-silent", "z9hG4bKmsg", authorization));
             assertThat(bob.sip.readResponse().method()).isEqualTo("MESSAGE");
 
-            assertThat(alice.sip.readResponse().status()).isEqualTo(408);
+            // RFC 4320 §4.1: no 408 for a non-INVITE; both transactions end with Timer F
+            assertThat(alice.sip.readResponseWithin(SIXTY_FOUR_T1.multipliedBy(2))).isEmpty();
+            awaitTransactions("server", 0, SIXTY_FOUR_T1);
+            assertThat(transactions("server")).isZero();
+            assertThat(transactions("client")).isZero();
         }
+    }
+
+    @Test
+    void aCallerWhoseConnectionDropsWhileTheCalleeRingsCancelsTheCall() throws Exception {
+        try (TestPhone bob = phone("1002")) {
+            Response invite;
+            try (TestPhone alice = phone("1001")) {
+                invite = alice.callRinging(bob, "call-caller-gone", "z9hG4bKcallergone");
+            } // alice's phone loses its connection with bob ringing
+
+            Response cancel = bob.sip.readResponse();
+
+            assertThat(cancel.method()).isEqualTo("CANCEL"); // §17.2.4: nobody is left to answer
+            assertThat(cancel.header("Call-ID")).isEqualTo(invite.header("Call-ID"));
+        }
+    }
+
+    @Test
+    void unacknowledged407sEndWithTheirConnection() throws Exception {
+        try (TestPhone mallory = phone("1001")) {
+            for (int i = 0; i < 20; i++) { // challenged INVITEs whose 407s are never ACKed
+                assertThat(mallory.sip.send(mallory.request("INVITE", "1002@" + ACME, "flood-" + i, "z9hG4bKflood" + i, "")).status())
+                        .isEqualTo(407);
+            }
+            assertThat(transactions("server")).isEqualTo(20);
+        }
+
+        awaitTransactions("server", 0, SIXTY_FOUR_T1.dividedBy(2)); // well before Timer H
+        assertThat(transactions("server")).isZero();
     }
 
     @Test
