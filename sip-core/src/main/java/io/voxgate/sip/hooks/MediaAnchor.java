@@ -11,7 +11,11 @@ public interface MediaAnchor {
     /** The caller's offer, as it should be sent to one callee branch. */
     byte[] offer(String callId, String branchId, byte[] sdp);
 
-    /** A callee's answer (in a 18x or 2xx) on one branch, as it should reach the caller. */
+    /**
+     * A callee's answer (in a 18x or 2xx) on one branch, as it should reach the caller. Called
+     * again with the same SDP when the callee retransmits its 2xx (RFC 6026), so the same answer
+     * must give the same result and allocate nothing new.
+     */
     byte[] answer(String callId, String branchId, byte[] sdp);
 
     /** The branch failed or was cancelled: its resources can go. */
