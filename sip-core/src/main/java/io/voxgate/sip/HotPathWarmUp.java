@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import gov.nist.javax.sip.header.AuthenticationHeader;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.voxgate.config.user.DigestHashes;
@@ -72,8 +73,7 @@ public final class HotPathWarmUp {
         SIPRequest first = request(phone, 1, "");
         SIPResponse challenge = authenticator.challenge(first, REALM, false, false);
         challenge.encodeAsBytes("TLS");
-        String offered = challenge.getHeader("WWW-Authenticate").toString().substring("WWW-Authenticate: ".length()).strip();
-        SIPRequest second = request(phone, 2, answer(offered));
+        SIPRequest second = request(phone, 2, answer((AuthenticationHeader) challenge.getHeader("WWW-Authenticate")));
         DigestAuthenticator.Outcome outcome = authenticator.verify(second,
                 DigestAuthenticator.answersFor(second, "Authorization", REALM), REALM, Optional.of(user));
         if (!(outcome instanceof DigestAuthenticator.Outcome.Authenticated)) {
@@ -103,31 +103,14 @@ public final class HotPathWarmUp {
     }
 
     /** RFC 7616 §3.4.1 digest with qop=auth for the first challenge offered. */
-    private String answer(String challenge) {
-        String nonce = parameter(challenge, "nonce");
-        DigestAlgorithm algorithm = DigestAlgorithm.fromToken(parameter(challenge, "algorithm")).orElseThrow();
+    private String answer(AuthenticationHeader challenge) {
+        String nonce = challenge.getNonce();
+        DigestAlgorithm algorithm = DigestAlgorithm.fromToken(challenge.getAlgorithm()).orElseThrow();
         String uri = "sip:" + REALM;
         String ha1 = algorithm.hash("1000:" + REALM + ":" + PASSWORD);
         String ha2 = algorithm.hash("REGISTER:" + uri);
         String response = algorithm.hash(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2);
         return "Authorization: Digest username=\"1000\", realm=\"" + REALM + "\", nonce=\"" + nonce + "\", uri=\"" + uri
                 + "\", response=\"" + response + "\", algorithm=" + algorithm.token() + ", qop=auth, nc=00000001, cnonce=\"c0ffee\"\r\n";
-    }
-
-    private static String parameter(String header, String name) {
-        int start = header.indexOf(name + "=");
-        if (start < 0) {
-            throw new IllegalStateException("the warm-up's challenge has no " + name);
-        }
-        start += name.length() + 1;
-        boolean quoted = header.charAt(start) == '"';
-        if (quoted) {
-            start++;
-        }
-        int end = start;
-        while (end < header.length() && header.charAt(end) != (quoted ? '"' : ',')) {
-            end++;
-        }
-        return header.substring(start, end).strip();
     }
 }

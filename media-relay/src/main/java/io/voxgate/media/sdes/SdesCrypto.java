@@ -161,8 +161,8 @@ public final class SdesCrypto {
         }
     }
 
-    /** A line for an error message, its key replaced: errors get logged. */
-    private static String redact(String value) {
+    /** Text for an error message with every inline key replaced: errors get logged. */
+    public static String redact(String value) {
         return value.replaceAll("inline:[^\\s|;]*", "inline:<withheld>");
     }
 }

@@ -8,7 +8,7 @@ public final class SdpException extends IllegalArgumentException {
     }
 
     static String shorten(String text) {
-        String redacted = text.replaceAll("inline:[^\\s|;]*", "inline:<withheld>");
+        String redacted = io.voxgate.media.sdes.SdesCrypto.redact(text);
         return redacted.length() > 80 ? redacted.substring(0, 80) + "..." : redacted;
     }
 }

@@ -337,7 +337,7 @@ public final class Proxy {
         if (sdp != null) {
             setSdp(copy, media.offer(copy.getCallId().getCallId(), branch, sdp));
         }
-        ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch, target);
+        ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch);
         txn.branches.add(b);
         b.client = clients.send(copy, target, new BranchEvents(txn, b));
     }

@@ -8,7 +8,6 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.netty.util.Timeout;
 import io.voxgate.sip.transaction.ClientTransaction;
 import io.voxgate.sip.transaction.ServerTransaction;
-import io.voxgate.sip.transport.SipFlow;
 
 /**
  * One request being proxied, the "response context" of RFC 3261 §16: the server transaction
@@ -20,13 +19,11 @@ final class ProxyTransaction {
     /** One forwarded copy of the request and what came back on it. */
     static final class Branch {
         final String id;
-        final SipFlow target;
         ClientTransaction client;
         int finalStatus; // 0 while no final response
 
-        Branch(String id, SipFlow target) {
+        Branch(String id) {
             this.id = id;
-            this.target = target;
         }
     }
 

@@ -74,12 +74,12 @@ public final class ServerTransactions implements SipRequestHandler {
 
     /**
      * RFC 3261 §9.2 and §16.10: a CANCEL for a pending INVITE of this caller gets 200 at once and
-     * the TU cancels what it started; a CANCEL that matches nothing (or comes from another
-     * connection than its INVITE) gets 481.
+     * the TU cancels what it started; a CANCEL that matches nothing gets 481 (the key holds the
+     * connection, so a CANCEL from another connection than its INVITE matches nothing).
      */
     private void onCancel(SipFlow flow, SIPRequest cancel) {
         ServerTransaction invite = byKey.get(key(flow, cancel, "INVITE"));
-        if (invite == null || invite.flow() != flow) {
+        if (invite == null) {
             flow.send(SipResponses.create(cancel, SIPResponse.CALL_OR_TRANSACTION_DOES_NOT_EXIST));
             return;
         }
