@@ -139,6 +139,12 @@ public final class SdesCrypto {
         return value.toString();
     }
 
+    /** Same suite and the same key and salt, whatever the tag: a re-INVITE that repeats a key changes nothing. */
+    public boolean sameKeyAs(SdesCrypto other) {
+        return suite == other.suite && java.security.MessageDigest.isEqual(keyAndSalt, other.keyAndSalt)
+                && java.util.Objects.equals(mki, other.mki);
+    }
+
     /** The same line with its tag set to {@code answerTag}: an answer echoes the offer's tag. */
     public SdesCrypto withTag(int answerTag) {
         return new SdesCrypto(answerTag, suite, keyAndSalt, lifetime, mki, sessionParameters);

@@ -131,6 +131,39 @@ public final class MediaDescription {
         return new MediaDescription(media, rtpPort, portCount, proto, formats, rewritten);
     }
 
+    /** The same section under another transport profile (RTP/AVP to RTP/SAVP when the relay secures a plain leg). */
+    public MediaDescription withProto(String newProto) {
+        return new MediaDescription(media, port, portCount, newProto, formats, lines);
+    }
+
+    /**
+     * The section declined (RFC 3264 §6: port 0, formats kept); its a=crypto lines go, so a key
+     * one phone sent never reaches the other.
+     */
+    public MediaDescription declined() {
+        return new MediaDescription(media, 0, "", proto, formats,
+                lines.stream().filter(line -> !line.isAttribute("crypto")).toList());
+    }
+
+    /** RFC 3605 {@code a=rtcp:port}; empty when RTCP is on the next port up (RFC 3550 §11). */
+    public Optional<Integer> rtcpPort() {
+        return lines.stream().filter(line -> line.isAttribute("rtcp")).findFirst().map(line -> {
+            String port = line.attributeValue().split(" ")[0];
+            try {
+                return Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw new SdpException(media + " stream: a=rtcp port is not a number: " + SdpException.shorten(port));
+            }
+        });
+    }
+
+    /** RFC 3264 §5.1: a=sendonly, a=recvonly or a=inactive at media level, if any. */
+    public Optional<String> direction() {
+        return lines.stream().filter(line -> line.type() == 'a' && DIRECTIONS.contains(line.value())).findFirst().map(SdpLine::value);
+    }
+
+    static final java.util.Set<String> DIRECTIONS = java.util.Set.of("sendrecv", "sendonly", "recvonly", "inactive");
+
     /** RFC 3605: {@code a=rtcp:port [nettype addrtype address]}; an address given there moves to the relay's too. */
     private static String rtcpAddressSuffix(String value, String address) {
         String[] parts = value.split(" ");

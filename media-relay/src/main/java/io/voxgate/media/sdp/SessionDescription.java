@@ -87,6 +87,20 @@ public final class SessionDescription {
     }
 
     /**
+     * True when the description puts the call on hold (RFC 3264 §8.4: a=sendonly or a=inactive,
+     * at session level or on every stream; RFC 2543's c=0.0.0.0 too), so silence is expected.
+     */
+    public boolean isHold() {
+        boolean sessionHold = session.stream().anyMatch(line -> line.type() == 'a'
+                && (line.value().equals("sendonly") || line.value().equals("inactive")))
+                || connectionAddress().filter("0.0.0.0"::equals).isPresent();
+        List<MediaDescription> active = media.stream().filter(m -> !m.isRejected()).toList();
+        boolean everyStreamHeld = !active.isEmpty() && active.stream()
+                .allMatch(m -> m.direction().filter(d -> d.equals("sendonly") || d.equals("inactive")).isPresent());
+        return sessionHold || everyStreamHeld;
+    }
+
+    /**
      * The same description with the session-level c= (and the o= address, which phones compare)
      * pointed at {@code address} and each stream replaced by {@code streams}, one per m= line in
      * order (RFC 3264 §6: an answer keeps every m= line).
