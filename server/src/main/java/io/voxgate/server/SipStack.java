@@ -21,7 +21,6 @@ import io.voxgate.sip.auth.NonceService;
 import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.hooks.InternalCallsPolicy;
-import io.voxgate.sip.hooks.PassThroughMediaAnchor;
 import io.voxgate.sip.proxy.Proxy;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
@@ -62,7 +61,7 @@ final class SipStack implements AutoCloseable {
     private final java.util.List<io.voxgate.sip.auth.DigestAlgorithm> algorithms;
 
     SipStack(ConfigDatabase database, SwitchPki pki, EdgePolicy edgePolicy, boolean connectToContacts,
-             java.util.List<String> digestAlgorithms, MeterRegistry metrics) {
+             java.util.List<String> digestAlgorithms, io.voxgate.sip.hooks.MediaAnchor media, MeterRegistry metrics) {
         this.connector = connectToContacts ? new SipConnector() : null;
         this.rootCa = pki.rootCaCertificate();
         this.metrics = metrics;
@@ -79,10 +78,10 @@ final class SipStack implements AutoCloseable {
         DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME), algorithms);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
                 new DeviceCertificateCheck(pki));
-        // Dial plans, fraud limits and the SRTP relay plug in here as they land.
+        // Dial plans and fraud limits plug in here as they land.
         ClientTransactions clients = new ClientTransactions(timers, metrics);
         Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,
-                new InternalCallsPolicy(), new PassThroughMediaAnchor(), connector);
+                new InternalCallsPolicy(), media, connector);
         this.transactions = new ServerTransactions(new SipSwitch(registrar, proxy, location), clients, timers, metrics);
     }
 

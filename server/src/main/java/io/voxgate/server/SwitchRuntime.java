@@ -113,11 +113,12 @@ public final class SwitchRuntime implements AutoCloseable {
             new DemoTenant(configStore.database()).createIfDatabaseIsEmpty(settings, console);
         }
         ChangeFeed feed = new ChangeFeed(configStore.database().connectionSettings());
+        MediaRelayStack media = register(new MediaRelayStack(settings.media(), metrics));
         VoxgateSettings.SipSecurity security = settings.sip().security();
         SipStack sip = register(new SipStack(configStore.database(), pki, new EdgePolicy(security.authFailuresPerSource(),
                 security.authFailuresPerUser(), Duration.ofSeconds(security.failureWindowSeconds()),
                 Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), settings.sip().connectToContacts(),
-                settings.sip().digestAlgorithms(), metrics));
+                settings.sip().digestAlgorithms(), new RelayMediaAnchor(media.relay()), metrics));
         feed.subscribe(sip::onConfigChange);
         // The caches of later modules subscribe here; the counter makes the feed observable meanwhile.
         feed.subscribe(change -> {

@@ -110,16 +110,17 @@ final class Baresip implements AutoCloseable {
 
     /**
      * The first of {@code count} consecutive loopback ports free for TCP and UDP, below the
-     * ephemeral range so that the OS does not hand them to another socket meanwhile.
+     * ephemeral range so that the OS does not hand them to another socket meanwhile, and below
+     * the relay's test range ({@link TestSwitch#RELAY_PORT_MIN}).
      */
     private static int freePorts(int count) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            int first = ThreadLocalRandom.current().nextInt(20_000, TestSwitch.RELAY_PORT_MIN - count);
             if (allFree(first, count)) {
                 return first;
             }
         }
-        throw new IOException("no " + count + " consecutive free loopback ports in 20000-32000");
+        throw new IOException("no " + count + " consecutive free loopback ports in 20000-" + TestSwitch.RELAY_PORT_MIN);
     }
 
     private static boolean allFree(int first, int count) {

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Interop with two real softphones: Debian 12's baresip 1.0.0 (libre 1.1.0; .ci/run installs
  * baresip-core) register over TLS with digest and call each other through the switch with SRTP
- * mandatory. The switch passes SDP through unchanged (no relay yet), so the SRTP runs end to end
- * between the phones. baresip 1.x gives up on a 401 offering any algorithm but MD5, hence the
- * switch runs with {@code sip.digest-algorithms: [MD5]}.
+ * mandatory. The media is anchored in the switch's relay, which re-keys each leg: a tshark
+ * capture on loopback shows it (.ci/run installs tshark). baresip 1.x gives up on a 401 offering
+ * any algorithm but MD5, hence the switch runs with {@code sip.digest-algorithms: [MD5]}.
  */
 class BaresipInteropTest {
 
@@ -125,6 +125,74 @@ class BaresipInteropTest {
 
         assertThat(ToneWav.dominantFrequency(calleeHears)).as("what the callee hears, Hz").isCloseTo(CALLER_TONE_HZ, within(20));
         assertThat(ToneWav.dominantFrequency(callerHears)).as("what the caller hears, Hz").isCloseTo(CALLEE_TONE_HZ, within(20));
+    }
+
+    /**
+     * The phones send their media to the relay's ports only (their SDP was rewritten), each leg
+     * carries different ciphertext for the same packet (re-keyed), and no packet on the wire
+     * carries the caller's tone in clear: read as G.711, every payload is noise.
+     */
+    @Test
+    void theRelayAnchorsTheMediaAndNoPlaintextRtpCrossesTheWire() throws Exception {
+        assumeTrue(Files.isExecutable(LoopbackCapture.TSHARK), "no tshark: apt-get install tshark");
+        java.util.List<LoopbackCapture.Datagram> captured;
+        try (LoopbackCapture capture = LoopbackCapture.start(base,
+                "udp portrange " + TestSwitch.RELAY_PORT_MIN + "-" + TestSwitch.RELAY_PORT_MAX)) {
+            dialCallee();
+            caller.awaitEvent("CALL_ESTABLISHED", callerMark, SIGNALLING);
+            Path calleeHears = awaitRecordedAudio(callee, Duration.ofSeconds(2));
+            hangUpAndAwaitClose();
+            captured = capture.stop();
+            assertThat(ToneWav.dominantFrequency(calleeHears)).as("the callee still hears the caller, Hz").isCloseTo(CALLER_TONE_HZ, within(20));
+        }
+
+        java.util.List<LoopbackCapture.Datagram> toRelay = captured.stream().filter(d -> isRelayPort(d.destinationPort())).toList();
+        java.util.List<LoopbackCapture.Datagram> fromRelay = captured.stream().filter(d -> isRelayPort(d.sourcePort())).toList();
+        assertThat(toRelay).as("phones send media to the relay").hasSizeGreaterThan(50);
+        assertThat(fromRelay).as("the relay sends media to the phones").hasSizeGreaterThan(50);
+
+        java.util.Map<String, byte[]> sentByPhones = new java.util.HashMap<>();
+        toRelay.stream().filter(d -> isRtp(d.payload())).forEach(d -> sentByPhones.put(ssrcAndSequence(d.payload()), d.payload()));
+        long reKeyed = fromRelay.stream().filter(d -> isRtp(d.payload()))
+                .filter(d -> sentByPhones.containsKey(ssrcAndSequence(d.payload())))
+                .filter(d -> !java.util.Arrays.equals(payloadOf(d.payload()), payloadOf(sentByPhones.get(ssrcAndSequence(d.payload())))))
+                .count();
+        long forwarded = fromRelay.stream().filter(d -> isRtp(d.payload())).filter(d -> sentByPhones.containsKey(ssrcAndSequence(d.payload()))).count();
+        assertThat(forwarded).as("packets seen on both legs").isGreaterThan(50);
+        assertThat(reKeyed).as("every forwarded packet carries other ciphertext than it came with").isEqualTo(forwarded);
+
+        double loudest = captured.stream().filter(d -> isRtp(d.payload()))
+                .mapToDouble(d -> ToneWav.toneShareOfMuLaw(payloadOf(d.payload()), CALLER_TONE_HZ, SAMPLE_RATE)).max().orElseThrow();
+        assertThat(loudest).as("share of the 440 Hz tone in the most tone-like payload on the wire (noise: about 2/150 each)").isLessThan(0.3);
+        assertThat(ToneWav.toneShareOfMuLaw(plainTone(CALLER_TONE_HZ), CALLER_TONE_HZ, SAMPLE_RATE))
+                .as("the same measure on the tone in clear").isGreaterThan(0.9);
+    }
+
+    private static boolean isRelayPort(int port) {
+        return port >= TestSwitch.RELAY_PORT_MIN && port <= TestSwitch.RELAY_PORT_MAX;
+    }
+
+    /** RTP version 2 and not an RTCP packet type (RFC 5761 §4). */
+    private static boolean isRtp(byte[] packet) {
+        return packet.length > 12 + 10 && (packet[0] & 0xC0) == 0x80 && ((packet[1] & 0xFF) < 192 || (packet[1] & 0xFF) > 223);
+    }
+
+    private static String ssrcAndSequence(byte[] rtp) {
+        return java.util.HexFormat.of().formatHex(rtp, 8, 12) + ":" + java.util.HexFormat.of().formatHex(rtp, 2, 4);
+    }
+
+    /** The RTP payload without the header and the 80-bit SRTP tag. */
+    private static byte[] payloadOf(byte[] srtp) {
+        return java.util.Arrays.copyOfRange(srtp, 12, srtp.length - 10);
+    }
+
+    /** 20 ms of the tone as G.711 μ-law, as a phone would send it without SRTP. */
+    private static byte[] plainTone(int hz) {
+        byte[] payload = new byte[160];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = ToneWav.linearToMuLaw((int) Math.round(8_000 * Math.sin(2 * Math.PI * hz * i / SAMPLE_RATE)));
+        }
+        return payload;
     }
 
     @Test

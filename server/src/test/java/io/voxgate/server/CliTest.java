@@ -170,6 +170,23 @@ class CliTest {
         }
 
         @Test
+        void theTenantsPlainRtpPolicyIsRefusedByDefaultAndSetFromTheCli() {
+            voxgate("-c", config, "tenants", "add", "--slug", "initech", "--name", "Initech", "--domain", "initech.example");
+            assertThat(voxgate("-c", config, "tenants", "list").out()).containsPattern("initech\\s+initech.example\\s+active\\s+optional\\s+refuse");
+
+            Result allow = voxgate("-c", config, "tenants", "set-plain-rtp", "--slug", "initech", "--policy", "allow");
+            Result bad = voxgate("-c", config, "tenants", "set-plain-rtp", "--slug", "initech", "--policy", "sometimes");
+            Result unknown = voxgate("-c", config, "tenants", "set-plain-rtp", "--slug", "nobody", "--policy", "allow");
+
+            assertThat(allow.exit()).isZero();
+            assertThat(voxgate("-c", config, "tenants", "list").out()).containsPattern("initech\\s+initech.example\\s+active\\s+optional\\s+allow");
+            assertThat(bad.exit()).isEqualTo(1);
+            assertThat(bad.err()).contains("expected refuse or allow");
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(unknown.err()).contains("no tenant 'nobody'");
+        }
+
+        @Test
         void certsInitRefusesToOverwriteAnExistingPki() {
             Result result = voxgate("-c", config, "certs", "init");
 

@@ -39,6 +39,10 @@ final class TestSwitch {
         return base;
     }
 
+    /** The relay's ports in tests: above the phones' (Baresip takes 20000-29999), below the ephemeral range. */
+    static final int RELAY_PORT_MIN = 30_000;
+    static final int RELAY_PORT_MAX = 31_999;
+
     static String yaml(Path base) {
         return yaml(base, EMBEDDED_SERVICES);
     }
@@ -60,11 +64,16 @@ final class TestSwitch {
                 admin:
                   listen-address: 127.0.0.1
                   https-port: 0
+                media:
+                  listen-address: 127.0.0.1
+                  port-min: %d
+                  port-max: %d
                 %s
                 pki:
                   server-names: [localhost]
                   server-ips: [127.0.0.1]
-                """.formatted(base.resolve("data"), sipKeys.strip().indent(2).stripTrailing(), databaseAndS3.strip());
+                """.formatted(base.resolve("data"), sipKeys.strip().indent(2).stripTrailing(), RELAY_PORT_MIN, RELAY_PORT_MAX,
+                        databaseAndS3.strip());
     }
 
     static VoxgateSettings settings(Path base) {

@@ -81,4 +81,36 @@ final class ToneWav {
         }
         return previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
     }
+
+    /**
+     * How much of the energy of {@code payload}, read as G.711 μ-law samples, is a {@code hz}
+     * tone: about 1 for the tone itself, about 2/n for n bytes of noise (ciphertext).
+     */
+    static double toneShareOfMuLaw(byte[] payload, int hz, int sampleRate) {
+        double[] x = new double[payload.length];
+        double energy = 0;
+        for (int i = 0; i < payload.length; i++) {
+            x[i] = muLawToLinear(payload[i]);
+            energy += x[i] * x[i];
+        }
+        return energy == 0 ? 0 : goertzelPower(x, hz, sampleRate) / (payload.length / 2.0 * energy);
+    }
+
+    /** The μ-law code of a 16-bit sample (ITU-T G.711), for the tests' own plaintext. */
+    static byte linearToMuLaw(int sample) {
+        int sign = sample < 0 ? 0x80 : 0;
+        int magnitude = Math.min(Math.abs(sample), 32_635) + 0x84;
+        int exponent = 7;
+        for (int mask = 0x4000; (magnitude & mask) == 0 && exponent > 0; mask >>= 1) {
+            exponent--;
+        }
+        int mantissa = (magnitude >> (exponent + 3)) & 0x0F;
+        return (byte) ~(sign | exponent << 4 | mantissa);
+    }
+
+    private static int muLawToLinear(byte code) {
+        int u = ~code & 0xFF;
+        int magnitude = ((u & 0x0F) << 3 | 0x84) << ((u >> 4) & 0x07);
+        return (u & 0x80) != 0 ? 0x84 - magnitude : magnitude - 0x84;
+    }
 }

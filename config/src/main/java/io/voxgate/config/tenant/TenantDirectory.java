@@ -23,7 +23,7 @@ public final class TenantDirectory {
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
 
     private static final String SELECT_TENANT = """
-            SELECT t.id, t.slug, t.name, d.domain, t.status, t.created_at, t.sip_client_certificates
+            SELECT t.id, t.slug, t.name, d.domain, t.status, t.created_at, t.sip_client_certificates, t.media_plain_rtp
               FROM tenants t LEFT JOIN sip_domains d ON d.tenant_id = t.id AND d.is_primary
             """;
 
@@ -92,6 +92,12 @@ public final class TenantDirectory {
                 "UPDATE tenants SET sip_client_certificates = ?, updated_at = now() WHERE slug = ?", policy, slug) == 1);
     }
 
+    /** Sets whether the tenant's phones may offer plain RTP (refused with 488 otherwise); false if no such tenant. */
+    public boolean setPlainRtpAllowed(String slug, boolean allowed) {
+        return database.inControl(c -> Sql.update(c,
+                "UPDATE tenants SET media_plain_rtp = ?, updated_at = now() WHERE slug = ?", allowed, slug) == 1);
+    }
+
     public Optional<Tenant> find(String slug) {
         return database.inControl(c -> Sql.one(c, SELECT_TENANT + " WHERE t.slug = ?", TenantDirectory::read, slug));
     }
@@ -122,6 +128,6 @@ public final class TenantDirectory {
 
     private static Tenant read(ResultSet rs) throws SQLException {
         return new Tenant(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7));
+                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getBoolean(8));
     }
 }

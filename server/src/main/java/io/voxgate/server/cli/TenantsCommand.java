@@ -47,13 +47,32 @@ public final class TenantsCommand {
         return 0;
     }
 
+    @Command(name = "set-plain-rtp",
+            description = "Whether the tenant's phones may send plain RTP: refuse (the default: such calls get 488) or allow "
+                    + "(the relay still gives the other leg SRTP).")
+    int setPlainRtp(@Option(names = "--slug", required = true) String slug,
+                    @Option(names = "--policy", required = true, description = "refuse | allow") String policy)
+            throws Exception {
+        if (!policy.equals("refuse") && !policy.equals("allow")) {
+            throw new IllegalArgumentException("plain RTP policy '" + policy + "' is invalid: expected refuse or allow");
+        }
+        try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
+            if (!new TenantDirectory(store.database()).setPlainRtpAllowed(slug, policy.equals("allow"))) {
+                throw new IllegalArgumentException("no tenant '" + slug + "' (see: voxgate tenants list)");
+            }
+            spec.commandLine().getOut().println("tenant " + slug + ": plain RTP " + (policy.equals("allow") ? "allowed" : "refused"));
+        }
+        return 0;
+    }
+
     @Command(name = "list", description = "List tenants.")
     int list() throws Exception {
         try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
             var out = spec.commandLine().getOut();
-            out.printf("%-20s %-30s %-10s %-12s %s%n", "SLUG", "SIP DOMAIN", "STATUS", "CLIENT CERTS", "NAME");
+            out.printf("%-20s %-30s %-10s %-12s %-9s %s%n", "SLUG", "SIP DOMAIN", "STATUS", "CLIENT CERTS", "PLAIN RTP", "NAME");
             for (Tenant t : new TenantDirectory(store.database()).list()) {
-                out.printf("%-20s %-30s %-10s %-12s %s%n", t.slug(), t.primaryDomain(), t.status(), t.sipClientCertificates(), t.name());
+                out.printf("%-20s %-30s %-10s %-12s %-9s %s%n", t.slug(), t.primaryDomain(), t.status(), t.sipClientCertificates(),
+                        t.plainRtpAllowed() ? "allow" : "refuse", t.name());
             }
         }
         return 0;

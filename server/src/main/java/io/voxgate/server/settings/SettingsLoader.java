@@ -165,6 +165,14 @@ public final class SettingsLoader {
                 "expected an even port from 1024 to 65534 (RTP takes the even port, RTCP the odd one), got " + s.media().portMin());
         check.that("media.port-max", s.media().portMax() > s.media().portMin() && s.media().portMax() <= 65535,
                 "expected a port above media.port-min (" + s.media().portMin() + ") and at most 65535, got " + s.media().portMax());
+        check.that("media.advertised-address", s.media().advertisedAddress().isEmpty()
+                        || (Checks.isIpLiteralValue(s.media().advertisedAddress())
+                        && !InetAddress.ofLiteral(s.media().advertisedAddress()).isAnyLocalAddress()),
+                "expected empty (media.listen-address, or this host's address when that is 0.0.0.0) or the IP address phones "
+                        + "send media to, got '" + s.media().advertisedAddress() + "'");
+        check.that("media.inactivity-timeout-seconds", s.media().inactivityTimeoutSeconds() == 0
+                        || (s.media().inactivityTimeoutSeconds() >= 5 && s.media().inactivityTimeoutSeconds() <= 86_400),
+                "expected 0 (never) or 5 to 86400 seconds, got " + s.media().inactivityTimeoutSeconds());
         check.that("database.url", s.database().url().isEmpty() || s.database().url().startsWith("jdbc:postgresql://"),
                 "expected empty (embedded PostgreSQL) or a jdbc:postgresql:// URL");
         check.that("database.url", !carriesCredentials(s.database().url()),
@@ -244,6 +252,15 @@ public final class SettingsLoader {
         void port(String key, int port, boolean zeroAllowed) {
             that(key, port >= (zeroAllowed ? 0 : 1) && port <= 65535,
                     "expected a port from " + (zeroAllowed ? "0" : "1") + " to 65535, got " + port);
+        }
+
+        static boolean isIpLiteralValue(String value) {
+            try {
+                InetAddress.ofLiteral(value);
+                return true;
+            } catch (IllegalArgumentException | NullPointerException e) {
+                return false;
+            }
         }
 
         void ipLiteral(String key, String value) {

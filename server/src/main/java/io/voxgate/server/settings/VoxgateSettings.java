@@ -49,7 +49,11 @@ public record VoxgateSettings(
     public record HttpsListener(String listenAddress, int httpsPort) {
     }
 
-    public record Media(String listenAddress, int portMin, int portMax) {
+    /**
+     * @param advertisedAddress        the address written into SDP ("": listen-address, or this host's first non-loopback IPv4 when that is 0.0.0.0)
+     * @param inactivityTimeoutSeconds an established call with no media this long is ended (0: never)
+     */
+    public record Media(String listenAddress, String advertisedAddress, int portMin, int portMax, int inactivityTimeoutSeconds) {
     }
 
     /** An empty url means the embedded PostgreSQL under data-dir. */

@@ -1,26 +1,57 @@
 package io.voxgate.sip.hooks;
 
+import java.io.Serializable;
+
 /**
- * Anchors a call's media: rewrites the SDP offer sent to each callee branch and the answer sent
- * back to the caller (the SRTP relay puts its own addresses and keys there), and releases what
- * it allocated when the call or the attempt ends. Values in and out are plain (call id, branch
- * id, SDP bytes), so the relay can later run in its own process.
+ * Anchors a call's media: rewrites SDP offers and answers so media flows through the relay. The
+ * launcher wires the SRTP relay behind it. Every call and result is a plain serialisable value,
+ * so the relay can run in another process or on other nodes without this interface changing.
+ * Called on signalling threads; implementations answer without blocking on media I/O.
  */
 public interface MediaAnchor {
 
-    /** The caller's offer, as it should be sent to one callee branch. */
-    byte[] offer(String callId, String branchId, byte[] sdp);
+    /**
+     * An offer from one party: the caller's INVITE towards one branch, or a re-INVITE or UPDATE
+     * from either side. {@link Result.Refused} ends the request with its status.
+     */
+    Result offer(Offer offer);
 
     /**
-     * A callee's answer (in a 18x or 2xx) on one branch, as it should reach the caller. Called
-     * again with the same SDP when the callee retransmits its 2xx (RFC 6026), so the same answer
-     * must give the same result and allocate nothing new.
+     * A callee's (or, after a re-offer, either party's) answer in a 18x or 2xx, as it should reach
+     * the other party. Called again with the same SDP when the 2xx is retransmitted (RFC 6026): the
+     * same answer gives the same result and allocates nothing new.
      */
-    byte[] answer(String callId, String branchId, byte[] sdp);
+    Result answer(Answer answer);
 
     /** The branch failed or was cancelled: its resources can go. */
     void releaseBranch(String callId, String branchId);
 
     /** The call ended (BYE) or never got going: everything for it can go. */
     void releaseCall(String callId);
+
+    /**
+     * @param tenantSlug      the caller's tenant ("" in a dialog, where the call's state already says)
+     * @param offererTag      From tag of the request carrying the offer (tells caller from callee in a re-INVITE)
+     * @param plainRtpAllowed the tenant lets its phones send plain RTP
+     */
+    record Offer(String tenantSlug, String callId, String branchId, String offererTag, boolean plainRtpAllowed, byte[] sdp)
+            implements Serializable {
+    }
+
+    /**
+     * @param answererTag To tag of the response
+     * @param confirmed   the answer came in a 2xx, not a provisional response
+     */
+    record Answer(String callId, String branchId, String answererTag, boolean confirmed, byte[] sdp) implements Serializable {
+    }
+
+    sealed interface Result extends Serializable {
+        /** Send this SDP on in place of the one received. */
+        record Sdp(byte[] sdp) implements Result {
+        }
+
+        /** Answer the request with {@code status}; {@code reason} goes in a Warning header. */
+        record Refused(int status, String reason) implements Result {
+        }
+    }
 }

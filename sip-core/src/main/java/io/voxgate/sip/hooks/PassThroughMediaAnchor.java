@@ -1,19 +1,19 @@
 package io.voxgate.sip.hooks;
 
 /**
- * SDP passes unchanged and nothing is allocated: the media anchor until the SRTP relay lands.
- * Media then flows directly between the phones (SRTP keys negotiated end to end by SDES).
+ * Media not anchored: SDP passes unchanged and phones send media to each other directly. For
+ * tests of signalling alone; the switch wires the SRTP relay.
  */
 public final class PassThroughMediaAnchor implements MediaAnchor {
 
     @Override
-    public byte[] offer(String callId, String branchId, byte[] sdp) {
-        return sdp;
+    public Result offer(Offer offer) {
+        return new Result.Sdp(offer.sdp());
     }
 
     @Override
-    public byte[] answer(String callId, String branchId, byte[] sdp) {
-        return sdp;
+    public Result answer(Answer answer) {
+        return new Result.Sdp(answer.sdp());
     }
 
     @Override

@@ -293,7 +293,9 @@ public final class Proxy {
                     log.warn("cannot forward to {}: {}", target.binding().contact(), e.getMessage());
                     continue;
                 }
-                addBranch(txn, copy, target.flow(), loopKey);
+                if (!addBranch(txn, copy, target.flow(), loopKey, decision.tenant)) {
+                    return; // the media anchor refused the offer: answered already
+                }
             }
             startTimers(txn);
         }
@@ -331,15 +333,53 @@ public final class Proxy {
         conclude(txn);
     }
 
-    private void addBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target, String loopKey) {
+    /**
+     * Sends one branch, its SDP offer rewritten by the media anchor. When the anchor refuses the
+     * offer and no branch is out yet, the caller gets the refusal (488 for media the policy
+     * refuses, with a Warning saying why) and false comes back; a later branch it refuses (the
+     * relay out of ports, say) is skipped.
+     */
+    private boolean addBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target, String loopKey, Tenant tenant) {
         String branch = addVia(copy, target, loopKey);
         byte[] sdp = sdpOf(copy);
         if (sdp != null) {
-            setSdp(copy, media.offer(copy.getCallId().getCallId(), branch, sdp));
+            MediaAnchor.Result result = media.offer(new MediaAnchor.Offer(tenant == null ? "" : tenant.slug(),
+                    copy.getCallId().getCallId(), branch, copy.getFromTag(), tenant != null && tenant.plainRtpAllowed(), sdp));
+            if (result instanceof MediaAnchor.Result.Refused refused) {
+                log.info("{} {}: media refused: {} {}", copy.getMethod(), txn.callId, refused.status(), refused.reason());
+                metrics.counter("voxgate.sip.media.refusals").increment();
+                if (txn.branches.isEmpty()) {
+                    txn.server.respond(withWarning(SipResponses.create(txn.original, refused.status()), refused.reason(), 305));
+                    txn.finalForwarded = true;
+                    if (txn.initialInvite) {
+                        media.releaseCall(txn.callId);
+                    }
+                    finish(txn);
+                    return false;
+                }
+                return true;
+            }
+            setSdp(copy, ((MediaAnchor.Result.Sdp) result).sdp());
         }
         ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch);
         txn.branches.add(b);
         b.client = clients.send(copy, target, new BranchEvents(txn, b));
+        return true;
+    }
+
+    /**
+     * The answer in a response, rewritten by the media anchor. One it cannot place (an answer to
+     * no offer it saw: a late offer in a 2xx) goes on unchanged, and the call's media is then not
+     * anchored; the warning in the log says so.
+     */
+    private void anchorAnswer(ProxyTransaction txn, ProxyTransaction.Branch branch, SIPResponse response, byte[] answer) {
+        MediaAnchor.Result result = media.answer(new MediaAnchor.Answer(txn.callId, branch.id, response.getToTag(),
+                response.getStatusCode() < 300, answer));
+        if (result instanceof MediaAnchor.Result.Sdp rewritten) {
+            setSdp(response, rewritten.sdp());
+        } else if (result instanceof MediaAnchor.Result.Refused refused) {
+            log.warn("{} {}: answer not anchored ({}); passed on unchanged", response.getStatusCode(), txn.callId, refused.reason());
+        }
     }
 
     /** Two Record-Routes, each naming the flow toward one side: in-dialog requests find the other side's connection. */
@@ -414,7 +454,7 @@ public final class Proxy {
         }
         byte[] answer = sdpOf(response);
         if (answer != null) {
-            setSdp(response, media.answer(txn.callId, branch.id, answer));
+            anchorAnswer(txn, branch, response, answer);
         }
         synchronized (txn) {
             if (!txn.finalForwarded) {
@@ -436,7 +476,7 @@ public final class Proxy {
         int status = response.getStatusCode();
         byte[] answer = sdpOf(response);
         if (forwardable && answer != null && status < 300) {
-            setSdp(response, media.answer(txn.callId, branch.id, answer));
+            anchorAnswer(txn, branch, response, answer);
         }
         synchronized (txn) {
             boolean first = branch.finalStatus == 0;
@@ -601,7 +641,9 @@ public final class Proxy {
                 return;
             }
             txn.forking = true;
-            addBranch(txn, request, next.get(), null);
+            if (!addBranch(txn, request, next.get(), null, null)) {
+                return;
+            }
             startTimers(txn);
         }
     }
@@ -717,14 +759,19 @@ public final class Proxy {
     }
 
     private static SIPResponse withWarning(SIPResponse response, String rule) {
+        return withWarning(response, "refused by rule " + rule, 399);
+    }
+
+    /** RFC 3261 §20.43: 305 "Incompatible media format", 399 miscellaneous. */
+    private static SIPResponse withWarning(SIPResponse response, String text, int code) {
         try {
             gov.nist.javax.sip.header.Warning warning = new gov.nist.javax.sip.header.Warning();
-            warning.setCode(399);
+            warning.setCode(code);
             warning.setAgent("voxgate");
-            warning.setText("refused by rule " + rule);
+            warning.setText(text);
             response.setHeader(warning);
         } catch (ParseException | InvalidArgumentException e) {
-            log.warn("cannot add the Warning for rule {}", rule, e);
+            log.warn("cannot add the Warning '{}'", text, e);
         }
         return response;
     }

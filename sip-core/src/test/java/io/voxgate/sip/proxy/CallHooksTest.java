@@ -27,20 +27,27 @@ class CallHooksTest {
     private static final CallPolicy BLOCK_1099 = attempt -> "1099".equals(attempt.targetUser())
             ? new CallPolicy.Verdict.Reject(403, "blocked-destination") : CallPolicy.PROCEED;
 
-    /** Puts a relay address into every SDP, as the SRTP relay will, and records releases. */
+    /** Puts a relay address into every SDP, as the SRTP relay does, refuses plain RTP, and records what it is told. */
     static final class RecordingAnchor implements MediaAnchor {
         final List<String> events = new CopyOnWriteArrayList<>();
+        final List<Offer> offers = new CopyOnWriteArrayList<>();
+        final List<Answer> answers = new CopyOnWriteArrayList<>();
 
         @Override
-        public byte[] offer(String callId, String branchId, byte[] sdp) {
-            events.add("offer " + callId);
-            return relay(sdp);
+        public Result offer(Offer offer) {
+            events.add("offer " + offer.callId());
+            offers.add(offer);
+            if (new String(offer.sdp(), StandardCharsets.UTF_8).contains("RTP/AVP ")) {
+                return new Result.Refused(488, "SRTP required");
+            }
+            return new Result.Sdp(relay(offer.sdp()));
         }
 
         @Override
-        public byte[] answer(String callId, String branchId, byte[] sdp) {
-            events.add("answer " + callId);
-            return relay(sdp);
+        public Result answer(Answer answer) {
+            events.add("answer " + answer.callId());
+            answers.add(answer);
+            return new Result.Sdp(relay(answer.sdp()));
         }
 
         @Override
@@ -75,6 +82,21 @@ class CallHooksTest {
     }
 
     @Test
+    void anOfferTheMediaAnchorRefusesIsAnswered488WithAWarningAndNeverReachesTheCallee() throws Exception {
+        try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD);
+             TestPhone bob = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            bob.register();
+
+            Response refused = alice.skipTrying(alice.authenticatedInvite("1002@" + ACME, "call-plain", "z9hG4bKplain", "",
+                    OFFER.replace("RTP/SAVP", "RTP/AVP")));
+
+            assertThat(refused.status()).isEqualTo(488);
+            assertThat(refused.header("Warning")).contains("305 voxgate").contains("SRTP required");
+            assertThat(bob.sip.readResponseWithin(java.time.Duration.ofMillis(300))).as("no INVITE reaches the callee").isEmpty();
+        }
+    }
+
+    @Test
     void mediaAnchorRewritesTheOfferAndTheAnswerAndIsReleasedOnBye() throws Exception {
         try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD);
              TestPhone bob = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
@@ -98,6 +120,14 @@ class CallHooksTest {
             assertThat(alice.sip.readResponse().method()).isEqualTo("BYE");
 
             assertThat(ANCHOR.events).contains("offer call-media", "answer call-media", "release call-media");
+            MediaAnchor.Offer offer = ANCHOR.offers.stream().filter(o -> o.callId().equals("call-media")).findFirst().orElseThrow();
+            assertThat(offer.tenantSlug()).isEqualTo("acme");
+            assertThat(offer.plainRtpAllowed()).isFalse();
+            assertThat(offer.offererTag()).isNotBlank();
+            assertThat(offer.branchId()).startsWith("z9hG4bK");
+            MediaAnchor.Answer answer = ANCHOR.answers.stream().filter(a -> a.callId().equals("call-media")).findFirst().orElseThrow();
+            assertThat(answer.confirmed()).isTrue();
+            assertThat(answer.branchId()).isEqualTo(offer.branchId());
             assertThat(sip.metrics().get("voxgate.sip.dialogs").gauge().value()).isZero();
         }
     }
