@@ -22,7 +22,7 @@ final class RelayMediaAnchor implements MediaAnchor {
     @Override
     public Result offer(Offer offer) {
         return result(relay.offer(new RelayOffer(offer.tenantSlug(), offer.callId(), offer.branchId(), offer.offererTag(),
-                offer.plainRtpAllowed(), offer.sdp())));
+                offer.inDialog(), offer.plainRtpAllowed(), offer.sdp())));
     }
 
     @Override

@@ -59,6 +59,7 @@ final class SipStack implements AutoCloseable {
 
     private final SipConnector connector;
     private final java.util.List<io.voxgate.sip.auth.DigestAlgorithm> algorithms;
+    private final Proxy proxy;
 
     SipStack(ConfigDatabase database, SwitchPki pki, EdgePolicy edgePolicy, boolean connectToContacts,
              java.util.List<String> digestAlgorithms, io.voxgate.sip.hooks.MediaAnchor media, MeterRegistry metrics) {
@@ -80,7 +81,7 @@ final class SipStack implements AutoCloseable {
                 new DeviceCertificateCheck(pki));
         // Dial plans and fraud limits plug in here as they land.
         ClientTransactions clients = new ClientTransactions(timers, metrics);
-        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,
+        this.proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,
                 new InternalCallsPolicy(), media, connector);
         this.transactions = new ServerTransactions(new SipSwitch(registrar, proxy, location), clients, timers, metrics);
     }
@@ -104,6 +105,11 @@ final class SipStack implements AutoCloseable {
 
     void onConfigChange(ConfigChange change) {
         accounts.onConfigChange(change);
+    }
+
+    /** Ends a confirmed call with a BYE to each side (the relay found its media stopped); false if it is not up. */
+    boolean endCall(String callId, String reason) {
+        return proxy.endCall(callId, reason);
     }
 
     LocationService location() {

@@ -94,6 +94,9 @@ public final class SwitchRuntime implements AutoCloseable {
         }
     }
 
+    /** RFC 3326 Reason of the BYEs for a call whose media stopped: Q.850 102, recovery on timer expiry. */
+    private static final String MEDIA_TIMEOUT_REASON = "Q.850;cause=102;text=\"media timeout\"";
+
     private synchronized <T extends AutoCloseable> T register(T component) {
         started.push(component);
         if (stopping) {
@@ -120,6 +123,7 @@ public final class SwitchRuntime implements AutoCloseable {
                 Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), settings.sip().connectToContacts(),
                 settings.sip().digestAlgorithms(), new RelayMediaAnchor(media.relay()), metrics));
         feed.subscribe(sip::onConfigChange);
+        media.relay().onInactive(callId -> sip.endCall(callId, MEDIA_TIMEOUT_REASON));
         // The caches of later modules subscribe here; the counter makes the feed observable meanwhile.
         feed.subscribe(change -> {
             log.debug("configuration change {}", change);
@@ -262,6 +266,11 @@ public final class SwitchRuntime implements AutoCloseable {
             }
         }
         metrics.close();
+    }
+
+    /** The meters /metrics shows, for tests in this package. */
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return metrics;
     }
 
     /** Embedded services this runtime started, for tests that check nothing is left running. */

@@ -51,6 +51,9 @@ public final class Voxgate {
         if (Arrays.stream(args).noneMatch("run"::equals)) {
             System.setProperty("voxgate.log.level", "WARN");
         }
+        // jitsi-srtp logs through java.util.logging; one log, one format, one level setting
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(execute(args));
     }
 

@@ -228,6 +228,11 @@ final class Baresip implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a power cut: no BYE, no unregistration, its sockets simply go. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         try {

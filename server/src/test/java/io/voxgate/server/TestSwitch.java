@@ -54,6 +54,10 @@ final class TestSwitch {
 
     /** The test settings with more {@code sip:} keys, one a line without indent ({@code "digest-algorithms: [MD5]"}). */
     private static String yaml(Path base, String databaseAndS3, String sipKeys) {
+        return yaml(base, databaseAndS3, sipKeys, "");
+    }
+
+    private static String yaml(Path base, String databaseAndS3, String sipKeys, String mediaKeys) {
         return """
                 data-dir: %s
                 sip:
@@ -69,11 +73,12 @@ final class TestSwitch {
                   port-min: %d
                   port-max: %d
                 %s
+                %s
                 pki:
                   server-names: [localhost]
                   server-ips: [127.0.0.1]
                 """.formatted(base.resolve("data"), sipKeys.strip().indent(2).stripTrailing(), RELAY_PORT_MIN, RELAY_PORT_MAX,
-                        databaseAndS3.strip());
+                        mediaKeys.strip().indent(2).stripTrailing(), databaseAndS3.strip());
     }
 
     static VoxgateSettings settings(Path base) {
@@ -82,6 +87,11 @@ final class TestSwitch {
 
     static VoxgateSettings settings(Path base, String sipKeys) {
         return new SettingsLoader().loadText("test voxgate.yml", yaml(base, EMBEDDED_SERVICES, sipKeys));
+    }
+
+    /** The test settings with more {@code sip:} and {@code media:} keys, one a line without indent. */
+    static VoxgateSettings settings(Path base, String sipKeys, String mediaKeys) {
+        return new SettingsLoader().loadText("test voxgate.yml", yaml(base, EMBEDDED_SERVICES, sipKeys, mediaKeys));
     }
 
     /** Starts the switch with {@code settings}, its console output discarded. */

@@ -78,6 +78,8 @@ final class RunningSipSwitch implements AutoCloseable {
     private final ExecutorService loader = Executors.newVirtualThreadPerTaskExecutor();
     private final TransactionTimers timers;
 
+    private final Proxy proxy;
+
     RunningSipSwitch() throws Exception {
         this(new InternalCallsPolicy(), new PassThroughMediaAnchor());
     }
@@ -112,7 +114,7 @@ final class RunningSipSwitch implements AutoCloseable {
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard,
                 new DeviceCertificateCheck(pki));
         ClientTransactions clients = new ClientTransactions(timers, metrics);
-        Proxy proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, Duration.ofMinutes(3), metrics, policy, media,
+        proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, Duration.ofMinutes(3), metrics, policy, media,
                 connector);
         ServerTransactions sipSwitch = new ServerTransactions(new SipSwitch(registrar, proxy, location), clients, timers, metrics);
         server = SipTlsServer.start(new InetSocketAddress("127.0.0.1", 0), pki.serverCredential(),
@@ -120,6 +122,10 @@ final class RunningSipSwitch implements AutoCloseable {
                 guard, pki.rootCaCertificate(), connector);
         plainTcp = SipTlsServer.startPlainTcp(new InetSocketAddress("127.0.0.1", 0), sipSwitch, flows, SipStreamLimits.DEFAULT,
                 SipTlsServer.Timeouts.DEFAULT, metrics, guard);
+    }
+
+    Proxy proxy() {
+        return proxy;
     }
 
     TestSipClient client() throws Exception {

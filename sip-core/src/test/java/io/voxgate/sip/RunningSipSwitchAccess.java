@@ -78,6 +78,10 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
         return sip.server.address().getPort();
     }
 
+    public io.voxgate.sip.proxy.Proxy proxy() {
+        return sip.proxy();
+    }
+
     public io.voxgate.sip.transport.FlowRegistry flows() {
         return sip.flows;
     }

@@ -47,8 +47,8 @@ final class MediaLeg {
     private final RelayMetrics metrics;
     private final MediaTap tap;
 
-    private DatagramChannel rtp;
-    private DatagramChannel rtcp;
+    private volatile DatagramChannel rtp;
+    private volatile DatagramChannel rtcp;
 
     private volatile SdesCrypto partyKey;
     private volatile SdesCrypto relayKey;
@@ -62,6 +62,7 @@ final class MediaLeg {
     private volatile boolean rtcpMux;
     private volatile MediaLeg peer;
     private volatile boolean released;
+    private volatile boolean sendingSuspended;
     private volatile long lastPacketNanos;
     /** The phone's own SDP asked for rtcp-mux; kept by the session, under its lock. */
     boolean rtcpMuxOffered;
@@ -127,6 +128,11 @@ final class MediaLeg {
             rtpTarget = rtpAddress;
             rtcpTarget = mux ? rtpAddress : rtcpAddress;
         }
+    }
+
+    /** The phone's SDP said c=0.0.0.0: nothing is sent to it until a later SDP gives an address. */
+    void suspendSending(boolean suspended) {
+        sendingSuspended = suspended;
     }
 
     void rtcpMux(boolean mux) {
@@ -228,6 +234,10 @@ final class MediaLeg {
 
     /** Encrypts for this leg's phone and writes. */
     private boolean send(PacketBuffer packet, boolean isRtcp) {
+        if (sendingSuspended) {
+            metrics.dropped(Drop.NO_DESTINATION);
+            return false;
+        }
         if (!plain) {
             SrtpSender s = sender;
             SrtpOutcome outcome = s == null ? SrtpOutcome.INVALID : isRtcp ? s.protectRtcp(packet) : s.protectRtp(packet);

@@ -69,6 +69,7 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
             }
             return result;
         } catch (SdpException e) {
+            log.info("call {} (tenant {}): offer refused: 400 malformed SDP: {}", offer.callId(), offer.tenant(), e.getMessage());
             forgetIfEmpty(session);
             return new RelayResult.Refused(400, "malformed SDP: " + e.getMessage());
         }

@@ -87,7 +87,7 @@ final class MediaSession {
             return new RelayResult.Refused(481, "the call's media is already released");
         }
         SessionDescription sdp = SessionDescription.parse(offer.sdp());
-        if (confirmed != null || !offer.offererTag().equals(callerTag)) {
+        if (offer.inDialog() || confirmed != null || !offer.offererTag().equals(callerTag)) {
             return reoffer(offer, sdp);
         }
         if (branches.containsKey(offer.branchId())) {
@@ -112,7 +112,7 @@ final class MediaSession {
                     branch.legs.add(null);
                     branch.offeredKeys.add(List.of());
                     branch.protos.add(stream.proto());
-                    out.add(stream.declined());
+                    out.add(stream.declined(relay.advertisedAddress()));
                     continue;
                 }
                 MediaLeg callee = relay.newLeg(this, i, false);
@@ -200,7 +200,7 @@ final class MediaSession {
             MediaLeg offerer = from.get(i);
             MediaLeg answerer = to.get(i);
             if (offerer == null || answerer == null || !relayable(stream)) {
-                out.add(stream.declined());
+                out.add(stream.declined(relay.advertisedAddress()));
                 continue;
             }
             if (offerer.partyKey() != null) {
@@ -258,13 +258,13 @@ final class MediaSession {
             MediaLeg callee = branch.legs.get(i);
             MediaLeg caller = callerLegs.get(i);
             if (callee == null || caller == null || stream.isRejected()) {
-                out.add(stream.declined());
+                out.add(stream.declined(relay.advertisedAddress()));
                 continue;
             }
             Optional<SdesCrypto> key = answeredKey(stream, branch.offeredKeys.get(i));
             if (key.isEmpty()) {
                 log.warn("call {}: the callee answered stream {} without one of the relay's SRTP suites; declined", callId, i);
-                out.add(stream.declined());
+                out.add(stream.declined(relay.advertisedAddress()));
                 continue;
             }
             callee.partyKey(key.get());
@@ -301,14 +301,14 @@ final class MediaSession {
             MediaLeg answerer = answerers.get(i);
             MediaLeg offerer = offerers.get(i);
             if (answerer == null || offerer == null || stream.isRejected()) {
-                out.add(stream.declined());
+                out.add(stream.declined(relay.advertisedAddress()));
                 continue;
             }
             if (answerer.relayKey() != null) {
                 Optional<SdesCrypto> key = answeredKey(stream, List.of(answerer.relayKey()));
                 if (key.isEmpty()) {
                     log.warn("call {}: the re-answer for stream {} does not take the relay's SRTP key; declined", callId, i);
-                    out.add(stream.declined());
+                    out.add(stream.declined(relay.advertisedAddress()));
                     continue;
                 }
                 answerer.partyKey(key.get());
@@ -402,23 +402,26 @@ final class MediaSession {
 
     // ------------------------------------------------------------------ media state
 
-    /** Established (a 2xx answered), not on hold, and no packet on any leg for {@code timeoutNanos}. */
+    /**
+     * Established (a 2xx answered), not on hold, and one party has sent nothing (RTP or RTCP) on
+     * any of its legs for {@code timeoutNanos}: a phone that lost power or network, whatever the
+     * other still sends. Phones that suppress silence still send RTCP every few seconds.
+     */
     synchronized boolean isInactive(long now, long timeoutNanos) {
         if (!up || hold || released || confirmed == null) {
             return false;
         }
-        long latest = Long.MIN_VALUE;
-        for (MediaLeg leg : callerLegs) {
+        return now - latestPacket(callerLegs) > timeoutNanos || now - latestPacket(confirmed.legs) > timeoutNanos;
+    }
+
+    private static long latestPacket(List<MediaLeg> legs) {
+        long latest = Long.MIN_VALUE / 2;
+        for (MediaLeg leg : legs) {
             if (leg != null) {
                 latest = Math.max(latest, leg.lastPacketNanos());
             }
         }
-        for (MediaLeg leg : confirmed.legs) {
-            if (leg != null) {
-                latest = Math.max(latest, leg.lastPacketNanos());
-            }
-        }
-        return latest != Long.MIN_VALUE && now - latest > timeoutNanos;
+        return latest;
     }
 
     void relatched(MediaLeg leg, InetSocketAddress to) {
@@ -429,6 +432,11 @@ final class MediaSession {
     private static void targets(MediaLeg leg, SessionDescription sdp, MediaDescription stream) {
         Optional<String> address = sdp.connectionAddress(stream);
         InetAddress ip = address.map(NetUtil::createInetAddressFromIpAddressString).orElse(null);
+        if (ip != null && ip.isAnyLocalAddress()) {
+            leg.suspendSending(true); // RFC 3264 §8.4, c=0.0.0.0: hold the RFC 2543 way, send the phone nothing
+            return;
+        }
+        leg.suspendSending(false);
         if (ip == null) {
             if (address.isEmpty()) {
                 throw new SdpException(stream.media() + " stream: no c= line");

@@ -17,8 +17,17 @@ public record SdesAnswer(SdesCrypto remote, SdesCrypto local) {
 
     /** Empty when no offered line is one the relay speaks: the stream cannot be SRTP. */
     public static Optional<SdesAnswer> to(List<SdesCrypto> offered, SecureRandom random) {
-        return SdesCrypto.strongest(offered)
-                .map(chosen -> new SdesAnswer(chosen, SdesCrypto.generate(chosen.tag(), chosen.suite(), random)));
+        return SdesCrypto.strongest(offered.stream().filter(SdesCrypto::keepsMediaSecure).toList())
+                .map(chosen -> new SdesAnswer(chosen, SdesCrypto.generate(chosen.tag(), chosen.suite(), random)
+                        .withSessionParameters(echoed(chosen.sessionParameters()))));
+    }
+
+    /**
+     * Of the offered line's session parameters, those the answer repeats: UNENCRYPTED_SRTCP (the
+     * relay takes the phone's SRTCP unencrypted, authenticated still: jitsi-srtp honours the E flag).
+     */
+    private static String echoed(String parameters) {
+        return java.util.Arrays.stream(parameters.split("\\s+")).filter("UNENCRYPTED_SRTCP"::equals).findFirst().orElse("");
     }
 
     /** The relay's offer towards the other leg: every suite it speaks, strongest first, each with its own fresh key. */

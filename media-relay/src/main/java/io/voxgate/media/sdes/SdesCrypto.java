@@ -139,6 +139,30 @@ public final class SdesCrypto {
         return value.toString();
     }
 
+    /** The session parameters as written ({@code UNENCRYPTED_SRTCP}, {@code KDR=...}), "" when none. */
+    public String sessionParameters() {
+        return sessionParameters;
+    }
+
+    /** False for lines asking for SRTP without encryption or authentication (RFC 4568 §6.3.2). */
+    public boolean keepsMediaSecure() {
+        for (String parameter : sessionParameters.split("\\s+")) {
+            if (parameter.equals("UNENCRYPTED_SRTP") || parameter.equals("UNAUTHENTICATED_SRTP")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The same key with {@code parameters} as its session parameters: the relay's answer echoes
+     * an offered {@code UNENCRYPTED_SRTCP} (RFC 4568 §6.3.2: a declarative parameter the answer
+     * accepts by repeating it).
+     */
+    public SdesCrypto withSessionParameters(String parameters) {
+        return new SdesCrypto(tag, suite, keyAndSalt, lifetime, mki, parameters);
+    }
+
     /** Same suite and the same key and salt, whatever the tag: a re-INVITE that repeats a key changes nothing. */
     public boolean sameKeyAs(SdesCrypto other) {
         return suite == other.suite && java.security.MessageDigest.isEqual(keyAndSalt, other.keyAndSalt)

@@ -14,9 +14,18 @@ final class ConnectionData {
         return parts[2];
     }
 
-    /** The same c= value naming {@code address} (IP4 or IP6 as the address is). */
+    /**
+     * The same c= value naming {@code address} (IP4 or IP6 as the address is). A hold written the
+     * RFC 2543 way, c=0.0.0.0 ("send me nothing", RFC 3264 §8.4), stays as it is.
+     */
     static String pointedAt(String value, String address) {
-        address(value); // refuses a malformed c= before replacing it
+        if (isHold(address(value))) {
+            return value;
+        }
         return "IN " + (address.contains(":") ? "IP6" : "IP4") + " " + address;
+    }
+
+    static boolean isHold(String address) {
+        return address.equals("0.0.0.0") || address.equals("::");
     }
 }

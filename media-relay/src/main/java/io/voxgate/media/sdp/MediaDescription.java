@@ -88,17 +88,28 @@ public final class MediaDescription {
         return lines.stream().filter(line -> line.type() == 'c').findFirst().map(line -> ConnectionData.address(line.value()));
     }
 
-    /** The {@code a=crypto} lines this relay speaks, in offer order; malformed ones throw {@link SdpException}. */
+    /**
+     * The {@code a=crypto} lines this relay can use, in offer order. A malformed line (a key of
+     * the wrong length, say) is skipped when another line is usable, as RFC 4568 §7.1.1 has the
+     * answerer pick an acceptable line; when none is, the first problem is thrown as
+     * {@link SdpException}, naming the line and never the key. Lines that ask for SRTP without
+     * encryption or without authentication ({@code UNENCRYPTED_SRTP}, {@code UNAUTHENTICATED_SRTP},
+     * RFC 4568 §6.3.2) are never usable: the relay does not lower media security.
+     */
     public List<SdesCrypto> cryptoLines() {
         List<SdesCrypto> crypto = new ArrayList<>();
+        String problem = null;
         for (SdpLine line : lines) {
             if (line.isAttribute("crypto")) {
                 try {
-                    SdesCrypto.parse(line.attributeValue()).ifPresent(crypto::add);
+                    SdesCrypto.parse(line.attributeValue()).filter(SdesCrypto::keepsMediaSecure).ifPresent(crypto::add);
                 } catch (IllegalArgumentException e) {
-                    throw new SdpException(media + " stream: " + e.getMessage());
+                    problem = problem == null ? media + " stream: " + e.getMessage() : problem;
                 }
             }
+        }
+        if (crypto.isEmpty() && problem != null) {
+            throw new SdpException(problem);
         }
         return crypto;
     }
@@ -115,7 +126,10 @@ public final class MediaDescription {
             if (line.type() == 'c') {
                 rewritten.add(new SdpLine('c', ConnectionData.pointedAt(line.value(), address)));
             } else if (line.isAttribute("rtcp")) {
-                rewritten.add(new SdpLine('a', "rtcp:" + rtcpPort + rtcpAddressSuffix(line.attributeValue(), address)));
+                // with rtcp-mux, a=rtcp naming the RTP port itself (RFC 5761 §5.1.3) keeps doing so
+                boolean muxedOnRtpPort = hasRtcpMux() && rtcpPort().filter(p -> p == port).isPresent();
+                rewritten.add(new SdpLine('a', "rtcp:" + (muxedOnRtpPort ? rtpPort : rtcpPort)
+                        + rtcpAddressSuffix(line.attributeValue(), address)));
             } else if (line.isAttribute("crypto")) {
                 if (!cryptoWritten) {
                     crypto.forEach(c -> rewritten.add(new SdpLine('a', "crypto:" + c.toAttributeValue())));
@@ -145,6 +159,13 @@ public final class MediaDescription {
                 lines.stream().filter(line -> !line.isAttribute("crypto")).toList());
     }
 
+    /** Declined, and a media-level c= pointed at {@code address}: a phone's address goes no further, even unused. */
+    public MediaDescription declined(String address) {
+        MediaDescription declined = declined();
+        return new MediaDescription(media, 0, "", proto, formats, declined.lines.stream()
+                .map(line -> line.type() == 'c' ? new SdpLine('c', ConnectionData.pointedAt(line.value(), address)) : line).toList());
+    }
+
     /** RFC 3605 {@code a=rtcp:port}; empty when RTCP is on the next port up (RFC 3550 §11). */
     public Optional<Integer> rtcpPort() {
         return lines.stream().filter(line -> line.isAttribute("rtcp")).findFirst().map(line -> {
@@ -167,7 +188,7 @@ public final class MediaDescription {
     /** RFC 3605: {@code a=rtcp:port [nettype addrtype address]}; an address given there moves to the relay's too. */
     private static String rtcpAddressSuffix(String value, String address) {
         String[] parts = value.split(" ");
-        return parts.length == 4 ? " " + parts[1] + " " + parts[2] + " " + address : "";
+        return parts.length == 4 ? " " + parts[1] + " " + parts[2] + " " + (ConnectionData.isHold(parts[3]) ? parts[3] : address) : "";
     }
 
     SdpLine mLine() {

@@ -11,7 +11,7 @@ import java.util.Optional;
  * came in. Hand-written rather than JAIN-SIP RI's SDP classes because those re-encode from their
  * object model, so nothing would pass through byte for byte, and the relay needs no more than
  * ordered lines and four rewrites. Lines may end in CRLF or a bare LF (§5 says CRLF, but stacks
- * send LF); output is always CRLF.
+ * send LF), and trailing spaces are dropped; output is always CRLF.
  */
 public final class SessionDescription {
 
@@ -38,10 +38,12 @@ public final class SessionDescription {
         List<SdpLine> mediaLines = new ArrayList<>();
         boolean first = true;
         for (int i = 0; i < texts.length; i++) {
-            if (texts[i].isEmpty()) {
+            if (texts[i].isBlank()) {
                 continue; // a trailing empty line, or stray blank lines some phones send
             }
-            SdpLine line = SdpLine.parse(texts[i], i + 1);
+            // RFC 4566 allows no trailing white space, but phones send it (a Cisco SPA trace
+            // has a space after every line): dropping it loses nothing and keeps the call.
+            SdpLine line = SdpLine.parse(texts[i].stripTrailing(), i + 1);
             if (first && (line.type() != 'v' || !line.value().equals("0"))) {
                 throw new SdpException("line " + (i + 1) + " must be v=0, was " + SdpException.shorten(texts[i]));
             }

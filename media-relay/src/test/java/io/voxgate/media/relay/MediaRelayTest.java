@@ -262,12 +262,27 @@ class MediaRelayTest {
     }
 
     @Test
+    void aCallIsEndedWhenOnePartyFallsSilentEvenIfTheOtherStillSends() throws Exception {
+        relay.close();
+        relay = newRelay(Duration.ofMillis(400));
+        Call call = new Call("call-16");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (inactive.isEmpty() && System.nanoTime() < deadline) {
+            call.caller.send(); // the callee's phone lost power; the caller talks on
+            Thread.sleep(50);
+        }
+
+        assertThat(inactive).containsExactly("call-16");
+    }
+
+    @Test
     void aCallOnHoldIsNotEndedForSilence() throws Exception {
         relay.close();
         relay = newRelay(Duration.ofMillis(400));
         Call call = new Call("call-14");
         String hold = call.caller.offer().replace("a=sendrecv", "a=sendonly");
-        relayed(relay.offer(new RelayOffer("acme", "call-14", "z9hG4bK-2", "caller-tag", false, hold.getBytes(StandardCharsets.US_ASCII))));
+        relayed(relay.offer(new RelayOffer("acme", "call-14", "z9hG4bK-2", "caller-tag", true, false, hold.getBytes(StandardCharsets.US_ASCII))));
 
         Thread.sleep(1200);
 
@@ -281,7 +296,8 @@ class MediaRelayTest {
         call.caller.send();
         call.callee.receive(2000).orElseThrow();
 
-        byte[] reoffer = relayed(relay.offer(offer("call-15", "z9hG4bK-2", call.caller.offer())));
+        byte[] reoffer = relayed(relay.offer(new RelayOffer("acme", "call-15", "z9hG4bK-2", "caller-tag", true, false,
+                call.caller.offer().getBytes(StandardCharsets.US_ASCII))));
         MediaDescription toCallee = SessionDescription.parse(reoffer).media().get(0);
         byte[] reanswer = relayed(relay.answer(new RelayAnswer("call-15", "z9hG4bK-2", "callee-tag", true,
                 call.callee.answer(call.offerToCallee, 2).getBytes(StandardCharsets.US_ASCII))));
@@ -291,6 +307,40 @@ class MediaRelayTest {
                 .isEqualTo(SessionDescription.parse(call.answerToCaller).media().get(0).port());
         call.caller.send();
         assertThat(call.callee.receive(2000)).isPresent();
+    }
+
+    @Test
+    void aPhoneThatHoldsWithConnectionAddressZeroIsSentNothingUntilItResumes() throws Exception {
+        Call call = new Call("call-18");
+        call.caller.send();
+        call.callee.receive(2000).orElseThrow();
+        String hold = call.caller.offer().replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0");
+        relayed(relay.offer(new RelayOffer("acme", "call-18", "z9hG4bK-hold", "caller-tag", true, false,
+                hold.getBytes(StandardCharsets.US_ASCII))));
+
+        call.callee.send();
+        assertThat(call.caller.receive(300)).as("RFC 3264 §8.4: nothing for a phone at 0.0.0.0").isEmpty();
+
+        relayed(relay.offer(new RelayOffer("acme", "call-18", "z9hG4bK-resume", "caller-tag", true, false,
+                call.caller.offer().getBytes(StandardCharsets.US_ASCII))));
+        call.callee.send();
+        assertThat(call.caller.receive(2000)).isPresent();
+    }
+
+    @Test
+    void anUpdateInTheEarlyDialogIsAReOfferOnTheSamePortsNotANewBranch() throws Exception {
+        SrtpTestPhone caller = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 1);
+        SrtpTestPhone callee = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 2);
+        byte[] toCallee = relayed(relay.offer(offer("call-17", "z9hG4bK-1", caller.offer())));
+        relayed(relay.answer(new RelayAnswer("call-17", "z9hG4bK-1", "callee-tag", false,
+                callee.answer(toCallee, 2).getBytes(StandardCharsets.US_ASCII)))); // 183 Session Progress
+        int free = relay.ports().available();
+
+        byte[] update = relayed(relay.offer(new RelayOffer("acme", "call-17", "z9hG4bK-update", "caller-tag", true, false,
+                caller.offer().getBytes(StandardCharsets.US_ASCII))));
+
+        assertThat(SessionDescription.parse(update).media().get(0).port()).isEqualTo(SessionDescription.parse(toCallee).media().get(0).port());
+        assertThat(relay.ports().available()).isEqualTo(free);
     }
 
     private void awaitFreePorts(int expected) throws InterruptedException {

@@ -32,10 +32,11 @@ public interface MediaAnchor {
     /**
      * @param tenantSlug      the caller's tenant ("" in a dialog, where the call's state already says)
      * @param offererTag      From tag of the request carrying the offer (tells caller from callee in a re-INVITE)
+     * @param inDialog        the request is inside a dialog (re-INVITE, UPDATE), not a new call's INVITE
      * @param plainRtpAllowed the tenant lets its phones send plain RTP
      */
-    record Offer(String tenantSlug, String callId, String branchId, String offererTag, boolean plainRtpAllowed, byte[] sdp)
-            implements Serializable {
+    record Offer(String tenantSlug, String callId, String branchId, String offererTag, boolean inDialog, boolean plainRtpAllowed,
+                 byte[] sdp) implements Serializable {
     }
 
     /**

@@ -82,13 +82,15 @@ public final class Proxy {
     private final AddressFactoryImpl addresses = new AddressFactoryImpl();
     private final SecureRandom random = new SecureRandom();
     private final FlowTokens flowTokens = new FlowTokens();
+    private final io.voxgate.sip.message.SipMessageParser ownRequests = new io.voxgate.sip.message.SipMessageParser();
     /** From tag, Call-ID and CSeq of pending initial requests: a second copy on another path is a merge (482). */
     private final ConcurrentMap<String, String> pendingByDialogKey = new ConcurrentHashMap<>();
     /**
-     * Confirmed INVITE dialogs by Call-ID, for the active-dialogs gauge. A dialog whose BYE never
+     * Confirmed INVITE dialogs by Call-ID, for the active-dialogs gauge and for ending a call from
+     * the middle ({@link #endCall}). A dialog whose BYE never
      * passes (a phone lost power) ages out after a day rather than counting forever.
      */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> dialogs = com.github.benmanes.caffeine.cache.Caffeine
+    private final com.github.benmanes.caffeine.cache.Cache<String, ConfirmedDialog> dialogs = com.github.benmanes.caffeine.cache.Caffeine
             .newBuilder().executor(Runnable::run).maximumSize(1_000_000).expireAfterWrite(Duration.ofDays(1)).build();
 
     /** @param connector dials contacts whose registration connection is gone (RFC 3261 §18.1.1); null: never dial */
@@ -344,7 +346,8 @@ public final class Proxy {
         byte[] sdp = sdpOf(copy);
         if (sdp != null) {
             MediaAnchor.Result result = media.offer(new MediaAnchor.Offer(tenant == null ? "" : tenant.slug(),
-                    copy.getCallId().getCallId(), branch, copy.getFromTag(), tenant != null && tenant.plainRtpAllowed(), sdp));
+                    copy.getCallId().getCallId(), branch, copy.getFromTag(), copy.getToTag() != null,
+                    tenant != null && tenant.plainRtpAllowed(), sdp));
             if (result instanceof MediaAnchor.Result.Refused refused) {
                 log.info("{} {}: media refused: {} {}", copy.getMethod(), txn.callId, refused.status(), refused.reason());
                 metrics.counter("voxgate.sip.media.refusals").increment();
@@ -486,8 +489,8 @@ public final class Proxy {
                 if (forwardable) {
                     txn.server.respond(response);
                 }
-                if (txn.initialInvite && first) {
-                    dialogs.put(txn.callId, Boolean.TRUE);
+                if (txn.initialInvite && first && forwardable && txn.original != null) {
+                    dialogs.put(txn.callId, new ConfirmedDialog(txn.original, response, txn.server.flow(), branch.client.target()));
                 }
                 txn.finalForwarded = true;
                 cancelPendingBranches(txn);
@@ -618,6 +621,53 @@ public final class Proxy {
         next.get().send(ack);
     }
 
+    /**
+     * Ends a confirmed call from the middle: a BYE down each side's flow, each as if from the
+     * other side, with {@code reason} (RFC 3326) so the phones can show why. The media relay
+     * calls this when a call's media stopped. False when the call is not (or no longer) up here.
+     */
+    public boolean endCall(String callId, String reason) {
+        ConfirmedDialog dialog = dialogs.asMap().remove(callId);
+        if (dialog == null) {
+            return false;
+        }
+        log.info("ending call {}: {}", callId, reason);
+        media.releaseCall(callId);
+        sendOwnRequest(dialog.byeToCallee(reason), dialog.calleeFlow);
+        sendOwnRequest(dialog.byeToCaller(reason), dialog.callerFlow);
+        metrics.counter("voxgate.sip.calls.ended.by.switch").increment();
+        return true;
+    }
+
+    /** A request the proxy itself originates: its Via on top, its own client transaction, the answer absorbed. */
+    private void sendOwnRequest(String text, SipFlow flow) {
+        if (!(ownRequests.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                instanceof io.voxgate.sip.message.SipParseResult.Parsed parsed)) {
+            log.warn("the proxy's own request does not parse: {}", text.lines().findFirst().orElse(""));
+            return;
+        }
+        SIPRequest request = (SIPRequest) parsed.message();
+        request.removeFirst("Via");
+        addVia(request, flow, null);
+        clients.send(request, flow, OWN_REQUEST_ANSWERED);
+    }
+
+    private static final ClientTransaction.Listener OWN_REQUEST_ANSWERED = new ClientTransaction.Listener() {
+        @Override
+        public void onProvisional(ClientTransaction transaction, SIPResponse response) {
+        }
+
+        @Override
+        public void onFinal(ClientTransaction transaction, SIPResponse response) {
+            log.debug("{} answered {}", transaction.target(), response.getStatusCode());
+        }
+
+        @Override
+        public void onFailure(ClientTransaction transaction, int status) {
+            log.debug("{} did not answer the proxy's request ({})", transaction.target(), status);
+        }
+    };
+
     private void routeInDialog(ServerTransaction transaction, SIPRequest request) {
         Optional<SipFlow> next = popOurRoutes(transaction.flow(), request);
         if (next.isEmpty()) {
@@ -628,6 +678,10 @@ public final class Proxy {
             return;
         }
         request.removeHeader("Proxy-Authorization"); // credentials for this proxy go no further, in a dialog too
+        ConfirmedDialog dialog = dialogs.getIfPresent(request.getCallId().getCallId());
+        if (dialog != null) {
+            dialog.sawRequest(transaction.flow(), request.getCSeq().getSeqNumber());
+        }
         if ("BYE".equals(request.getMethod())) {
             media.releaseCall(request.getCallId().getCallId());
             dialogs.invalidate(request.getCallId().getCallId());

@@ -123,6 +123,7 @@ class CallHooksTest {
             MediaAnchor.Offer offer = ANCHOR.offers.stream().filter(o -> o.callId().equals("call-media")).findFirst().orElseThrow();
             assertThat(offer.tenantSlug()).isEqualTo("acme");
             assertThat(offer.plainRtpAllowed()).isFalse();
+            assertThat(offer.inDialog()).isFalse();
             assertThat(offer.offererTag()).isNotBlank();
             assertThat(offer.branchId()).startsWith("z9hG4bK");
             MediaAnchor.Answer answer = ANCHOR.answers.stream().filter(a -> a.callId().equals("call-media")).findFirst().orElseThrow();
