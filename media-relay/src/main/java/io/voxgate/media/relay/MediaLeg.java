@@ -203,7 +203,7 @@ final class MediaLeg {
                 metrics.dropped(Drop.NO_DESTINATION);
                 return;
             }
-            to.send(packet, isRtcp);
+            to.send(packet, isRtcp, content);
         } finally {
             if (content != null) {
                 content.release();
@@ -232,8 +232,13 @@ final class MediaLeg {
         return true;
     }
 
-    /** Encrypts for this leg's phone and writes. */
-    private boolean send(PacketBuffer packet, boolean isRtcp) {
+    /**
+     * Encrypts for this leg's phone and writes. The bytes go out in {@code received}, the
+     * datagram's own pooled buffer, when it has room for them (the caller releases it, so it is
+     * retained for the write); else in a new pooled buffer: received buffers are slices as long as
+     * the datagram, and protecting may lengthen the packet (an 80-bit tag where 32 came in).
+     */
+    private boolean send(PacketBuffer packet, boolean isRtcp, ByteBuf received) {
         if (sendingSuspended) {
             metrics.dropped(Drop.NO_DESTINATION);
             return false;
@@ -252,8 +257,9 @@ final class MediaLeg {
             metrics.dropped(Drop.NO_DESTINATION);
             return false;
         }
-        // A pooled direct buffer: received buffers are slices as long as the datagram, and protecting may lengthen it.
-        ByteBuf out = socket.alloc().directBuffer(packet.getLength());
+        ByteBuf out = received.refCnt() == 1 && received.capacity() >= packet.getLength()
+                ? received.retain().clear()
+                : socket.alloc().directBuffer(packet.getLength());
         out.writeBytes(packet.getBuffer(), packet.getOffset(), packet.getLength());
         metrics.packetsOut.increment();
         metrics.bytesOut.increment(packet.getLength());

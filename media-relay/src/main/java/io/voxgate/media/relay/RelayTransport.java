@@ -15,8 +15,10 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +56,11 @@ public final class RelayTransport implements AutoCloseable {
      * Null when the port is taken by someone else.
      */
     public DatagramChannel bind(EventLoop loop, int port, ChannelHandler handler) {
+        // An IPv4 bind address gets an IPv4 socket: a dual-stack one would take every datagram
+        // through the kernel's IPv6 UDP path and v4-mapped addresses for nothing.
+        SocketProtocolFamily family = bindAddress instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         Bootstrap bootstrap = new Bootstrap().group(loop)
-                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .channelFactory(epoll ? () -> new EpollDatagramChannel(family) : () -> new NioDatagramChannel(family))
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
