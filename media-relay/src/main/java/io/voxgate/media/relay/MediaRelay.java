@@ -3,13 +3,15 @@ package io.voxgate.media.relay;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.voxgate.media.sdp.SdpException;
 import io.voxgate.media.srtp.SrtpEngine;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,6 +27,10 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MediaRelay.class);
     private static final long LONGEST_SWEEP_MILLIS = 5_000;
+    /** Longer than Timer C (3 min) and its CANCEL: a session never confirmed by then was abandoned. */
+    private static final Duration SETUP_LIMIT = Duration.ofMinutes(5);
+    /** A call on hold and silent this long has no phone left at either end. */
+    private static final Duration HOLD_LIMIT = Duration.ofHours(2);
 
     private final RelayTransport transport;
     private final PortPool ports;
@@ -35,6 +41,12 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
     private final ConcurrentHashMap<String, MediaSession> sessions = new ConcurrentHashMap<>();
     private final long inactivityNanos;
     private volatile Consumer<String> onInactive = callId -> { };
+    /**
+     * The sweep runs on a thread of its own, never on a media loop: it takes each session's lock,
+     * which an offer holds while it waits for a bind on that session's loop.
+     */
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("voxgate-media-sweep").daemon(true).factory());
     private final ScheduledFuture<?> sweep;
 
     public MediaRelay(RelayTransport transport, PortPool ports, String advertisedAddress, Duration inactivityTimeout,
@@ -49,7 +61,7 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
         Gauge.builder("voxgate.media.sessions", sessions, ConcurrentHashMap::size).description("calls with media anchored").register(registry);
         Gauge.builder("voxgate.media.ports.free", ports, PortPool::available).description("RTP/RTCP port pairs left").register(registry);
         long sweepMillis = Math.max(100, Math.min(LONGEST_SWEEP_MILLIS, inactivityTimeout.toMillis() / 2));
-        this.sweep = transport.nextLoop().scheduleAtFixedRate(this::sweepInactive, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        this.sweep = sweeper.scheduleAtFixedRate(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Who ends a call whose media stopped; the proxy, wired by the launcher. */
@@ -72,6 +84,11 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
             log.info("call {} (tenant {}): offer refused: 400 malformed SDP: {}", offer.callId(), offer.tenant(), e.getMessage());
             forgetIfEmpty(session);
             return new RelayResult.Refused(400, "malformed SDP: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // the boundary never throws: a defect here must not leave a call ringing or a port taken
+            log.warn("call {} (tenant {}): offer failed", offer.callId(), offer.tenant(), e);
+            forgetIfEmpty(session);
+            return new RelayResult.Refused(500, "media relay error");
         }
     }
 
@@ -85,6 +102,9 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
             return session.answer(answer);
         } catch (SdpException e) {
             return new RelayResult.Refused(400, "malformed SDP: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("call {}: answer failed", answer.callId(), e);
+            return new RelayResult.Refused(500, "media relay error");
         }
     }
 
@@ -121,9 +141,14 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
         }
     }
 
-    private void sweepInactive() {
+    private void sweep() {
         long now = System.nanoTime();
         for (MediaSession session : sessions.values()) {
+            if (session.isAbandoned(now, SETUP_LIMIT.toNanos(), HOLD_LIMIT.toNanos())) {
+                log.info("call {} (tenant {}): never set up or held silent too long; its media is released", session.callId, session.tenant);
+                releaseCall(session.callId);
+                continue;
+            }
             if (session.isInactive(now, inactivityNanos)) {
                 log.info("call {} (tenant {}): no media for {} s; ending it", session.callId, session.tenant,
                         TimeUnit.NANOSECONDS.toSeconds(inactivityNanos));
@@ -165,6 +190,7 @@ public final class MediaRelay implements RelayControl, AutoCloseable {
     @Override
     public void close() {
         sweep.cancel(false);
+        sweeper.shutdownNow();
         sessions.keySet().forEach(this::releaseCall);
     }
 }

@@ -31,6 +31,8 @@ final class MediaSession {
 
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
     private static final int MAX_PENDING_REOFFERS = 16;
+    /** Audio, video and a spare: more RTP streams in one call are refused, so one INVITE cannot take hundreds of ports. */
+    static final int MAX_STREAMS = 4;
 
     final String callId;
     final String tenant;
@@ -46,6 +48,7 @@ final class MediaSession {
     private volatile boolean up;
     private volatile boolean hold;
     private boolean released;
+    private final long createdNanos = System.nanoTime();
 
     private static final class Branch {
         final String id;
@@ -87,8 +90,19 @@ final class MediaSession {
             return new RelayResult.Refused(481, "the call's media is already released");
         }
         SessionDescription sdp = SessionDescription.parse(offer.sdp());
-        if (offer.inDialog() || confirmed != null || !offer.offererTag().equals(callerTag)) {
-            return reoffer(offer, sdp);
+        if (offer.inDialog() && !branches.isEmpty()) {
+            // only the call's own parties re-offer: the caller, or a callee that answered
+            boolean party = offer.offererTag().equals(callerTag)
+                    || branches.values().stream().anyMatch(b -> offer.offererTag().equals(b.calleeTag));
+            return party ? reoffer(offer, sdp) : new RelayResult.Refused(481, "not a party of this call's media");
+        }
+        if (confirmed != null || !offer.offererTag().equals(callerTag) || !offer.tenant().equals(tenant)) {
+            // a new INVITE reusing the Call-ID of another call must not reach that call's keys
+            // (an in-dialog offer the relay has no branch for is anchored from here on: a late-offer call)
+            return new RelayResult.Refused(400, "the Call-ID belongs to another call");
+        }
+        if (relayableStreams(sdp) > MAX_STREAMS) {
+            return new RelayResult.Refused(488, "at most " + MAX_STREAMS + " media streams per call");
         }
         if (branches.containsKey(offer.branchId())) {
             return new RelayResult.Relayed(branches.get(offer.branchId()).lastResult);
@@ -129,15 +143,23 @@ final class MediaSession {
             branches.put(branch.id, branch);
             hold = sdp.isHold();
             return new RelayResult.Relayed(result);
-        } catch (PortsExhausted e) {
+        } catch (RuntimeException e) {
+            // nothing half-made stays: every port this offer opened goes back
             releaseLegs(branch.legs);
             if (newCallerLegs) {
                 releaseLegs(callerLegs);
                 callerLegs.clear();
                 callerProtos.clear();
             }
-            return new RelayResult.Refused(503, "media relay: no free ports");
+            if (e instanceof PortsExhausted) {
+                return new RelayResult.Refused(503, "media relay: no free ports");
+            }
+            throw e;
         }
+    }
+
+    private static long relayableStreams(SessionDescription sdp) {
+        return sdp.media().stream().filter(MediaSession::relayable).count();
     }
 
     /** RFC 3264 §5: everything the relay refuses, found before a port is taken. */
@@ -166,16 +188,21 @@ final class MediaSession {
 
     private MediaLeg callerLeg(int index, SessionDescription sdp, MediaDescription stream) {
         MediaLeg leg = relay.newLeg(this, index, true);
-        if (stream.isSecure()) {
-            SdesAnswer keys = SdesAnswer.to(stream.cryptoLines(), relay.random()).orElseThrow();
-            leg.partyKey(keys.remote());
-            leg.relayKey(keys.local());
-        } else {
-            leg.partyKey(null);
-            leg.relayKey(null);
+        try {
+            if (stream.isSecure()) {
+                SdesAnswer keys = SdesAnswer.to(stream.cryptoLines(), relay.random()).orElseThrow();
+                leg.partyKey(keys.remote());
+                leg.relayKey(keys.local());
+            } else {
+                leg.partyKey(null);
+                leg.relayKey(null);
+            }
+            targets(leg, sdp, stream);
+            return leg;
+        } catch (RuntimeException e) {
+            leg.release(relay.ports()); // not in callerLegs yet: the caller's cleanup would miss it
+            throw e;
         }
-        targets(leg, sdp, stream);
-        return leg;
     }
 
     /** A re-INVITE or UPDATE from either side: same ports; a new key from the phone is taken, the relay's keys stay. */
@@ -270,8 +297,11 @@ final class MediaSession {
             callee.partyKey(key.get());
             callee.relayKey(offeredWithTag(branch.offeredKeys.get(i), key.get().tag()));
             targets(callee, sdp, stream);
-            caller.rtcpMux(caller.rtcpMuxOffered && stream.hasRtcpMux());
-            caller.peer(callee);
+            if (confirmed == null || confirmed == branch) {
+                // early media from the branch that answered last; after a 2xx only the confirmed branch
+                caller.rtcpMux(caller.rtcpMuxOffered && stream.hasRtcpMux());
+                caller.peer(callee);
+            }
             List<SdesCrypto> keys = caller.relayKey() == null ? List.of() : List.of(caller.relayKey());
             out.add(stream.relayedAt(relay.advertisedAddress(), caller.rtpPort, caller.rtpPort + 1, keys).withProto(callerProtos.get(i)));
         }
@@ -339,10 +369,16 @@ final class MediaSession {
         return offered.stream().filter(line -> line.tag() == tag).findFirst().orElseThrow();
     }
 
+    /** A 2xx confirms its branch: the caller's media goes to that branch's legs from now on, whatever answered since. */
     private void markUp(Branch branch, boolean confirmedAnswer) {
         if (confirmedAnswer && confirmed == null) {
             confirmed = branch;
             up = true;
+            for (int i = 0; i < callerLegs.size(); i++) {
+                if (callerLegs.get(i) != null && branch.legs.get(i) != null) {
+                    callerLegs.get(i).peer(branch.legs.get(i));
+                }
+            }
         }
     }
 
@@ -366,7 +402,7 @@ final class MediaSession {
         }
         branches.remove(branchId);
         releaseLegs(branch.legs);
-        Branch fallback = lastAnswered();
+        Branch fallback = confirmed != null ? confirmed : lastAnswered();
         for (int i = 0; i < callerLegs.size(); i++) {
             MediaLeg caller = callerLegs.get(i);
             if (caller != null && branch.legs.get(i) != null && caller.peer() == branch.legs.get(i)) {
@@ -414,6 +450,22 @@ final class MediaSession {
         return now - latestPacket(callerLegs) > timeoutNanos || now - latestPacket(confirmed.legs) > timeoutNanos;
     }
 
+    /**
+     * Held longer than anyone waits: a call never confirmed after {@code setupNanos} (Timer C is
+     * 3 minutes; its CANCEL or failure was lost), or on hold and silent for {@code holdNanos}
+     * (both phones gone while holding). Bounds what one caller's abandoned calls can keep.
+     */
+    synchronized boolean isAbandoned(long now, long setupNanos, long holdNanos) {
+        if (released) {
+            return false;
+        }
+        if (!up) {
+            return now - createdNanos > setupNanos;
+        }
+        long latest = Math.max(latestPacket(callerLegs), latestPacket(confirmed.legs));
+        return hold && now - latest > holdNanos;
+    }
+
     private static long latestPacket(List<MediaLeg> legs) {
         long latest = Long.MIN_VALUE / 2;
         for (MediaLeg leg : legs) {
@@ -444,6 +496,9 @@ final class MediaSession {
             return; // a host name: the relay resolves nothing on the signalling path and waits for the latch
         }
         int rtcpPort = stream.rtcpPort().orElse(stream.port() + 1);
+        if (rtcpPort < 1 || rtcpPort > 65_535) {
+            throw new SdpException(stream.media() + " stream: RTCP port " + rtcpPort + " is out of range");
+        }
         leg.rtcpMuxOffered = stream.hasRtcpMux();
         leg.sdpTargets(new InetSocketAddress(ip, stream.port()), new InetSocketAddress(ip, rtcpPort), stream.hasRtcpMux());
     }

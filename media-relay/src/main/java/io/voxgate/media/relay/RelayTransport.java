@@ -33,6 +33,7 @@ public final class RelayTransport implements AutoCloseable {
     /** Receive buffers: every datagram the relay accepts fits, with room for the tag it may grow by. */
     static final int RECEIVE_BUFFER = 2048;
     private static final int SOCKET_BUFFER = 512 * 1024;
+    private static final long BIND_WAIT_MILLIS = 2_000;
 
     private final EventLoopGroup loops;
     private final boolean epoll;
@@ -65,7 +66,11 @@ public final class RelayTransport implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 .handler(handler);
-        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(bindAddress, port)).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(bindAddress, port));
+        if (!bound.awaitUninterruptibly(BIND_WAIT_MILLIS)) {
+            bound.channel().close(); // the loop is stuck: better a refused call than a stuck signalling thread
+            return null;
+        }
         return bound.isSuccess() ? (DatagramChannel) bound.channel() : null;
     }
 

@@ -79,7 +79,7 @@ public final class SdesCrypto {
         String mki = null;
         for (int i = 1; i < fields.length; i++) {
             if (fields[i].contains(":")) {
-                mki = fields[i];
+                mki = checkedMki(tag, fields[i]);
             } else {
                 lifetime = fields[i];
             }
@@ -177,6 +177,18 @@ public final class SdesCrypto {
     @Override
     public String toString() {
         return "a=crypto tag " + tag + " " + suite + " (key withheld)";
+    }
+
+    /** RFC 4568 §9.1: {@code mki-value:mki-length}, the length 1 to 128 bytes. */
+    private static String checkedMki(int tag, String mki) {
+        String[] parts = mki.split(":", 2);
+        if (parts.length == 2 && parts[0].matches("\\d{1,39}") && parts[1].matches("\\d{1,3}")) {
+            int length = Integer.parseInt(parts[1]);
+            if (length >= 1 && length <= 128) {
+                return mki;
+            }
+        }
+        throw new IllegalArgumentException("a=crypto tag " + tag + ": MKI must be value:length with a length of 1 to 128, was " + mki);
     }
 
     private static int parseTag(String text) {

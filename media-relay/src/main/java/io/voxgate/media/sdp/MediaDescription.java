@@ -130,6 +130,8 @@ public final class MediaDescription {
                 boolean muxedOnRtpPort = hasRtcpMux() && rtcpPort().filter(p -> p == port).isPresent();
                 rewritten.add(new SdpLine('a', "rtcp:" + (muxedOnRtpPort ? rtpPort : rtcpPort)
                         + rtcpAddressSuffix(line.attributeValue(), address)));
+            } else if (line.isIce()) {
+                continue;
             } else if (line.isAttribute("crypto")) {
                 if (!cryptoWritten) {
                     crypto.forEach(c -> rewritten.add(new SdpLine('a', "crypto:" + c.toAttributeValue())));
@@ -171,7 +173,11 @@ public final class MediaDescription {
         return lines.stream().filter(line -> line.isAttribute("rtcp")).findFirst().map(line -> {
             String port = line.attributeValue().split(" ")[0];
             try {
-                return Integer.parseInt(port);
+                int value = Integer.parseInt(port);
+                if (value < 1 || value > 65_535) {
+                    throw new SdpException(media + " stream: a=rtcp port out of range: " + value);
+                }
+                return value;
             } catch (NumberFormatException e) {
                 throw new SdpException(media + " stream: a=rtcp port is not a number: " + SdpException.shorten(port));
             }

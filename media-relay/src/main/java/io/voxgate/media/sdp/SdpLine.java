@@ -30,6 +30,18 @@ public record SdpLine(char type, String value) {
         return type == 'a' && attributeName().equals(name);
     }
 
+    /**
+     * ICE (RFC 8839) candidates and credentials: a relayed description drops them. They name the
+     * phone's own addresses, and a phone that ran ICE with them could pick a direct path around
+     * the relay, with keys the other phone does not have.
+     */
+    public boolean isIce() {
+        return type == 'a' && ICE.contains(attributeName());
+    }
+
+    private static final java.util.Set<String> ICE = java.util.Set.of(
+            "candidate", "remote-candidates", "end-of-candidates", "ice-ufrag", "ice-pwd", "ice-options", "ice-lite", "ice-mismatch");
+
     @Override
     public String toString() {
         return type + "=" + (isAttribute("crypto") ? "crypto:(key withheld)" : value);

@@ -117,7 +117,7 @@ public final class SessionDescription {
                 rewritten.add(new SdpLine('c', ConnectionData.pointedAt(line.value(), address)));
             } else if (line.type() == 'o') {
                 rewritten.add(new SdpLine('o', originPointedAt(line.value(), address)));
-            } else {
+            } else if (!line.isIce()) {
                 rewritten.add(line);
             }
         }

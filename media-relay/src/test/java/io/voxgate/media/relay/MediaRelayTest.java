@@ -343,6 +343,91 @@ class MediaRelayTest {
         assertThat(relay.ports().available()).isEqualTo(free);
     }
 
+    @Test
+    void anOfferThatFailsHalfwayLeavesNoPortTaken() throws Exception {
+        SrtpTestPhone caller = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 1);
+        String second = caller.offer().substring(caller.offer().indexOf("m=audio")).replace("a=sendrecv", "a=rtcp:70000");
+        String twoStreams = caller.offer() + second.replace("m=audio", "m=video");
+
+        RelayResult result = relay.offer(offer("call-19", "z9hG4bK-1", twoStreams));
+
+        assertThat(result).isInstanceOfSatisfying(RelayResult.Refused.class, r -> {
+            assertThat(r.sipStatus()).isEqualTo(400);
+            assertThat(r.reason()).contains("a=rtcp port out of range");
+        });
+        assertThat(relay.sessionCount()).isZero();
+        awaitFreePorts(relay.ports().capacity());
+    }
+
+    @Test
+    void aMalformedMkiIsRefusedAndTakesNoPort() throws Exception {
+        SrtpTestPhone caller = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 1);
+        String badMki = caller.offer().replaceFirst("(a=crypto:[^\r]*)", "$1|1:x");
+
+        RelayResult result = relay.offer(offer("call-20", "z9hG4bK-1", badMki));
+
+        assertThat(result).isInstanceOfSatisfying(RelayResult.Refused.class, r -> assertThat(r.reason()).contains("MKI"));
+        awaitFreePorts(relay.ports().capacity());
+    }
+
+    @Test
+    void anOfferWithMoreStreamsThanACallNeedsIsRefusedWith488() throws Exception {
+        SrtpTestPhone caller = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 1);
+        String stream = caller.offer().substring(caller.offer().indexOf("m=audio"));
+        String many = caller.offer() + stream.repeat(MediaSession.MAX_STREAMS);
+
+        RelayResult result = relay.offer(offer("call-21", "z9hG4bK-1", many));
+
+        assertThat(result).isInstanceOfSatisfying(RelayResult.Refused.class, r -> assertThat(r.sipStatus()).isEqualTo(488));
+        assertThat(relay.ports().available()).isEqualTo(relay.ports().capacity());
+    }
+
+    @Test
+    void aNewInviteReusingTheCallIdOfAConfirmedCallGetsNoneOfItsKeys() throws Exception {
+        Call call = new Call("call-22");
+        SrtpTestPhone intruder = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 1);
+
+        RelayResult asNewCall = relay.offer(new RelayOffer("acme", "call-22", "z9hG4bK-x", "caller-tag", false,
+                intruder.offer().getBytes(StandardCharsets.US_ASCII)));
+        RelayResult asStranger = relay.offer(new RelayOffer("", "call-22", "z9hG4bK-y", "stranger-tag", true, false,
+                intruder.offer().getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(asNewCall).isInstanceOfSatisfying(RelayResult.Refused.class, r -> assertThat(r.sipStatus()).isEqualTo(400));
+        assertThat(asStranger).isInstanceOfSatisfying(RelayResult.Refused.class, r -> assertThat(r.sipStatus()).isEqualTo(481));
+        call.caller.send();
+        assertThat(call.callee.receive(2000)).as("the call's own media still flows under its own keys").isPresent();
+    }
+
+    @Test
+    void aSecond2xxFromAnotherBranchDoesNotTakeTheCallersMedia() throws Exception {
+        SrtpTestPhone caller = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 1);
+        SrtpTestPhone deskPhone = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 2);
+        SrtpTestPhone softphone = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 2);
+        byte[] toDesk = relayed(relay.offer(offer("call-23", "z9hG4bK-desk", caller.offer())));
+        byte[] toSoft = relayed(relay.offer(offer("call-23", "z9hG4bK-soft", caller.offer())));
+
+        byte[] answer = relayed(relay.answer(new RelayAnswer("call-23", "z9hG4bK-desk", "desk", true,
+                deskPhone.answer(toDesk, 2).getBytes(StandardCharsets.US_ASCII))));
+        relayed(relay.answer(new RelayAnswer("call-23", "z9hG4bK-soft", "soft", true,
+                softphone.answer(toSoft, 2).getBytes(StandardCharsets.US_ASCII)))); // both answered at once (RFC 3261 §13.2.2.4)
+        caller.learnRelay(answer);
+
+        caller.send();
+        assertThat(deskPhone.receive(2000)).as("the first 2xx's branch keeps the caller's media").isPresent();
+        assertThat(softphone.receive(300)).isEmpty();
+    }
+
+    @Test
+    void iceCandidatesAndCredentialsAreNotPassedOn() throws Exception {
+        SrtpTestPhone caller = phone(CryptoSuite.AES_CM_128_HMAC_SHA1_80, 1);
+        String withIce = caller.offer().replace("a=sendrecv\r\n", "a=sendrecv\r\na=ice-ufrag:abcd\r\na=ice-pwd:secretpassword1234567890\r\n"
+                + "a=candidate:1 1 UDP 2130706431 192.168.1.20 " + caller.port() + " typ host\r\n");
+
+        String relayed = new String(relayed(relay.offer(offer("call-24", "z9hG4bK-1", withIce))), StandardCharsets.US_ASCII);
+
+        assertThat(relayed).doesNotContain("candidate", "ice-ufrag", "ice-pwd", "192.168.1.20").contains("a=sendrecv");
+    }
+
     private void awaitFreePorts(int expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (relay.ports().available() != expected && System.nanoTime() < deadline) {

@@ -18,6 +18,8 @@ final class ConfirmedDialog {
     final SipFlow calleeFlow;
     private final String callerAddress; // From of the INVITE, with the caller's tag
     private final String calleeAddress; // To of the 2xx, with the callee's tag
+    private final String callerTag;
+    private final String calleeTag;
     private final String callerTarget;
     private final String calleeTarget;
     private long callerCSeq;
@@ -32,6 +34,20 @@ final class ConfirmedDialog {
         this.callerTarget = target(invite.getContactHeader(), invite.getFrom().getAddress().getURI().toString());
         this.calleeTarget = target(ok.getContactHeader(), ok.getTo().getAddress().getURI().toString());
         this.callerCSeq = invite.getCSeq().getSeqNumber();
+        this.callerTag = invite.getFromTag();
+        this.calleeTag = ok.getToTag();
+    }
+
+    /**
+     * The request belongs to this dialog (RFC 3261 §12: Call-ID and the two tags), not to another
+     * early dialog of the same INVITE that a second 2xx confirmed (§13.2.2.4: the caller ACKs and
+     * BYEs those); either party may send it.
+     */
+    boolean isDialogOf(SIPRequest request) {
+        String from = request.getFromTag();
+        String to = request.getToTag();
+        return (callerTag != null && calleeTag != null)
+                && ((callerTag.equals(from) && calleeTag.equals(to)) || (calleeTag.equals(from) && callerTag.equals(to)));
     }
 
     /** An in-dialog request passed through: from the caller's flow or the callee's. */

@@ -584,7 +584,9 @@ public final class Proxy {
                 return;
             }
             log.info("INVITE {} timed out (Timer C); cancelling", txn.callId);
-            media.releaseCall(txn.callId);
+            if (txn.initialInvite) {
+                media.releaseCall(txn.callId); // a re-INVITE's Timer C leaves the call's media alone
+            }
             cancelPendingBranches(txn);
             txn.server.respond(SipResponses.create(txn.original, SIPResponse.REQUEST_TIMEOUT));
             txn.finalForwarded = true;
@@ -679,10 +681,12 @@ public final class Proxy {
         }
         request.removeHeader("Proxy-Authorization"); // credentials for this proxy go no further, in a dialog too
         ConfirmedDialog dialog = dialogs.getIfPresent(request.getCallId().getCallId());
-        if (dialog != null) {
+        boolean ofTheCall = dialog == null || dialog.isDialogOf(request);
+        if (dialog != null && ofTheCall) {
             dialog.sawRequest(transaction.flow(), request.getCSeq().getSeqNumber());
         }
-        if ("BYE".equals(request.getMethod())) {
+        if ("BYE".equals(request.getMethod()) && ofTheCall) {
+            // the BYE of a second, extra 2xx's dialog (§13.2.2.4) leaves the call and its media alone
             media.releaseCall(request.getCallId().getCallId());
             dialogs.invalidate(request.getCallId().getCallId());
         }
