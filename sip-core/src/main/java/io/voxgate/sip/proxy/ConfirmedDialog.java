@@ -50,11 +50,16 @@ final class ConfirmedDialog {
                 && ((callerTag.equals(from) && calleeTag.equals(to)) || (calleeTag.equals(from) && callerTag.equals(to)));
     }
 
-    /** An in-dialog request passed through: from the caller's flow or the callee's. */
-    synchronized void sawRequest(SipFlow arrivedOn, long cseq) {
-        if (arrivedOn == callerFlow) {
+    /**
+     * An in-dialog request of this dialog passed through; its From tag says which party sent it
+     * (its connection may not be the one the call started on: a phone that reconnected).
+     */
+    synchronized void sawRequest(SIPRequest request) {
+        long cseq = request.getCSeq().getSeqNumber();
+        String from = request.getFromTag();
+        if (from != null && from.equals(callerTag)) {
             callerCSeq = Math.max(callerCSeq, cseq);
-        } else if (arrivedOn == calleeFlow) {
+        } else if (from != null && from.equals(calleeTag)) {
             calleeCSeq = Math.max(calleeCSeq, cseq);
         }
     }

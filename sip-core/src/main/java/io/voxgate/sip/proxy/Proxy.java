@@ -683,7 +683,7 @@ public final class Proxy {
         ConfirmedDialog dialog = dialogs.getIfPresent(request.getCallId().getCallId());
         boolean ofTheCall = dialog == null || dialog.isDialogOf(request);
         if (dialog != null && ofTheCall) {
-            dialog.sawRequest(transaction.flow(), request.getCSeq().getSeqNumber());
+            dialog.sawRequest(request);
         }
         if ("BYE".equals(request.getMethod()) && ofTheCall) {
             // the BYE of a second, extra 2xx's dialog (§13.2.2.4) leaves the call and its media alone

@@ -63,6 +63,20 @@ class ConfirmedDialogTest {
                 .contains("From: <sip:1002@pbx.acme.example>;tag=bob");
     }
 
+    @Test
+    void requestsEachPartySendsInTheDialogRaiseItsByesCSeq() {
+        dialog.sawRequest(reInvite("bob", "alice", 3));
+        dialog.sawRequest(reInvite("alice", "bob", 12));
+
+        assertThat(dialog.byeToCaller("Q.850;cause=102")).contains("CSeq: 4 BYE");
+        assertThat(dialog.byeToCallee("Q.850;cause=102")).contains("CSeq: 13 BYE");
+    }
+
+    private static SIPRequest reInvite(String fromTag, String toTag, int cseq) {
+        return (SIPRequest) parse(INVITE.replace("CSeq: 7 INVITE", "CSeq: " + cseq + " INVITE")
+                .replace(";tag=alice", ";tag=" + fromTag).replace("To: <sip:1002@pbx.acme.example>", "To: <sip:1002@pbx.acme.example>;tag=" + toTag));
+    }
+
     private static SIPRequest bye(String fromTag, String toTag) {
         return (SIPRequest) parse(INVITE.replace("INVITE sip", "BYE sip").replace("CSeq: 7 INVITE", "CSeq: 8 BYE")
                 .replace(";tag=alice", ";tag=" + fromTag).replace("To: <sip:1002@pbx.acme.example>", "To: <sip:1002@pbx.acme.example>;tag=" + toTag));
