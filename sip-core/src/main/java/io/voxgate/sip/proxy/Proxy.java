@@ -485,12 +485,13 @@ public final class Proxy {
             boolean first = branch.finalStatus == 0;
             branch.finalStatus = status;
             if (status < 300) {
+                // the dialog is known before the caller can act on the 2xx (a BYE may follow at once)
+                if (txn.initialInvite && first && forwardable && txn.original != null) {
+                    dialogs.put(txn.callId, new ConfirmedDialog(txn.original, response, txn.server.flow(), branch.client.target()));
+                }
                 // §16.7 step 5: every 2xx goes upstream (a retransmitted one too: RFC 6026), and the other branches are cancelled
                 if (forwardable) {
                     txn.server.respond(response);
-                }
-                if (txn.initialInvite && first && forwardable && txn.original != null) {
-                    dialogs.put(txn.callId, new ConfirmedDialog(txn.original, response, txn.server.flow(), branch.client.target()));
                 }
                 txn.finalForwarded = true;
                 cancelPendingBranches(txn);
