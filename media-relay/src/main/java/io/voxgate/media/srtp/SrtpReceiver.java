@@ -23,6 +23,7 @@ public final class SrtpReceiver implements AutoCloseable {
     private final int mkiLength;
     private final SsrcContexts<SrtpCryptoContext> rtp = new SsrcContexts<>();
     private final SsrcContexts<SrtcpCryptoContext> rtcp = new SsrcContexts<>();
+    private final NewSsrcBudget newSsrcBudget = new NewSsrcBudget();
 
     public SrtpReceiver(SdesCrypto senderKey) {
         this.factory = new SrtpContextFactory(false, senderKey.masterKey(), senderKey.masterSalt(),
@@ -44,6 +45,9 @@ public final class SrtpReceiver implements AutoCloseable {
                 return outcome(context.reverseTransformPacket(packet, false));
             }
             // A new SSRC: kept only once a packet of it authenticated.
+            if (!newSsrcBudget.tryTake()) {
+                return SrtpOutcome.AUTH_FAILED;
+            }
             context = factory.deriveContext(ssrc, 0);
             SrtpOutcome outcome = outcome(context.reverseTransformPacket(packet, false));
             if (outcome == SrtpOutcome.OK) {
@@ -68,6 +72,9 @@ public final class SrtpReceiver implements AutoCloseable {
             if (context != null) {
                 return outcome(context.reverseTransformPacket(packet));
             }
+            if (!newSsrcBudget.tryTake()) {
+                return SrtpOutcome.AUTH_FAILED;
+            }
             context = factory.deriveControlContext(ssrc);
             SrtpOutcome outcome = outcome(context.reverseTransformPacket(packet));
             if (outcome == SrtpOutcome.OK) {
@@ -82,6 +89,38 @@ public final class SrtpReceiver implements AutoCloseable {
     @Override
     public void close() {
         factory.close();
+    }
+
+    /** New-SSRC contexts derived so far (tests: what forged packets cost). */
+    int derivations() {
+        return newSsrcBudget.taken;
+    }
+
+    /**
+     * How many packets of unknown SSRCs a leg may try a context for per second. Deriving one costs
+     * key derivation and two cipher set-ups before the tag can be checked, so a sender spraying
+     * forged SSRCs at the relay's ports could otherwise buy that CPU per packet; a phone starts a
+     * new SSRC a few times in a call at most.
+     */
+    private static final class NewSsrcBudget {
+        private static final int PER_SECOND = 16;
+        private long windowStart = System.nanoTime();
+        private int inWindow;
+        int taken;
+
+        boolean tryTake() {
+            long now = System.nanoTime();
+            if (now - windowStart > 1_000_000_000L) {
+                windowStart = now;
+                inWindow = 0;
+            }
+            if (inWindow >= PER_SECOND) {
+                return false;
+            }
+            inWindow++;
+            taken++;
+            return true;
+        }
     }
 
     static int readInt(PacketBuffer packet, int at) {

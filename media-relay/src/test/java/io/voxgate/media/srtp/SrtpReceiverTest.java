@@ -69,6 +69,23 @@ class SrtpReceiverTest {
     }
 
     @Test
+    void aFloodOfForgedSsrcsBuysAtMostSixteenContextDerivationsASecond() {
+        SdesCrypto otherKey = SdesCrypto.generate(1, CryptoSuite.AES_CM_128_HMAC_SHA1_80, random);
+        try (SrtpSender attacker = new SrtpSender(otherKey); SrtpReceiver relay = new SrtpReceiver(phoneKey)) {
+            java.util.List<byte[]> forged = new java.util.ArrayList<>();
+            for (int ssrc = 1; ssrc <= 200; ssrc++) {
+                forged.add(protect(attacker, rtp(1, ssrc)));
+            }
+            long start = System.nanoTime();
+            for (byte[] packet : forged) {
+                assertThat(relay.unprotectRtp(packet(packet))).isEqualTo(SrtpOutcome.AUTH_FAILED);
+            }
+            long windows = 1 + (System.nanoTime() - start) / 1_000_000_000L + 1; // the loop may straddle window boundaries
+            assertThat(relay.derivations()).isLessThanOrEqualTo((int) (16 * windows)).isLessThan(200);
+        }
+    }
+
+    @Test
     void anMkiBeforeTheTagIsStrippedAndThePacketAuthenticates() {
         SdesCrypto withMki = SdesCrypto.parse(phoneKey.toAttributeValue() + "|1:2").orElseThrow();
         byte[] plain = rtp(7, 0x4321);
