@@ -94,6 +94,24 @@ final class Baresip implements AutoCloseable {
         }
     }
 
+    /**
+     * A softphone for {@code extension} of the switch's demo domain: registers over TLS through
+     * {@code runtime}'s listener with {@code password}, SRTP mandatory, sends a {@code toneHz} sine
+     * and answers as {@code answerMode} says ({@code auto} or {@code manual}). Its files go under
+     * {@code base/baresip-<extension>}.
+     */
+    static Baresip registeredTo(SwitchRuntime runtime, Path base, String extension, String password, int toneHz,
+                                String answerMode) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(base.resolve("baresip-" + extension));
+        Path tone = dir.resolve("tone-" + toneHz + ".wav");
+        ToneWav.write(tone, toneHz, 8_000, 60);
+        // sips: URIs make libre 1.1 fail with ENOSYS; sip: with transport=tls is TLS all the same.
+        String account = "<sip:" + extension + "@localhost;transport=tls>;auth_pass=" + password
+                + ";outbound=\"sip:127.0.0.1:" + runtime.sipTlsPort() + ";transport=tls\";regint=300"
+                + ";mediaenc=srtp-mand;answermode=" + answerMode;
+        return start(extension, dir, base.resolve("data/pki/root-ca.pem"), tone, account);
+    }
+
     private static Socket connect(Process process, int port, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

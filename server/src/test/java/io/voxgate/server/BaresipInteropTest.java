@@ -52,19 +52,8 @@ class BaresipInteropTest {
         runtime = TestSwitch.start(TestSwitch.settings(base, "digest-algorithms: [MD5]"));
         TestSwitch.addDemoUser(runtime, "4001", "Baresip caller", PASSWORD);
         TestSwitch.addDemoUser(runtime, "4002", "Baresip callee", PASSWORD);
-        caller = phone("4001", CALLER_TONE_HZ, "manual");
-        callee = phone("4002", CALLEE_TONE_HZ, "auto");
-    }
-
-    private static Baresip phone(String extension, int toneHz, String answerMode) throws Exception {
-        Path dir = Files.createDirectories(base.resolve("baresip-" + extension));
-        Path tone = dir.resolve("tone-" + toneHz + ".wav");
-        ToneWav.write(tone, toneHz, SAMPLE_RATE, 60);
-        // sips: URIs make libre 1.1 fail with ENOSYS; sip: with transport=tls is TLS all the same.
-        String account = "<sip:" + extension + "@localhost;transport=tls>;auth_pass=" + PASSWORD
-                + ";outbound=\"sip:127.0.0.1:" + runtime.sipTlsPort() + ";transport=tls\";regint=300"
-                + ";mediaenc=srtp-mand;answermode=" + answerMode;
-        return Baresip.start(extension, dir, base.resolve("data/pki/root-ca.pem"), tone, account);
+        caller = Baresip.registeredTo(runtime, base, "4001", PASSWORD, CALLER_TONE_HZ, "manual");
+        callee = Baresip.registeredTo(runtime, base, "4002", PASSWORD, CALLEE_TONE_HZ, "auto");
     }
 
     @AfterEach

@@ -39,20 +39,10 @@ class BaresipMediaLifecycleTest {
                 "inactivity-timeout-seconds: " + TIMEOUT_SECONDS));
         TestSwitch.addDemoUser(runtime, "4101", "Caller", PASSWORD);
         TestSwitch.addDemoUser(runtime, "4102", "Callee", PASSWORD);
-        caller = phone("4101", 440, "manual");
-        callee = phone("4102", 660, "auto");
+        caller = Baresip.registeredTo(runtime, base, "4101", PASSWORD, 440, "manual");
+        callee = Baresip.registeredTo(runtime, base, "4102", PASSWORD, 660, "auto");
         caller.awaitEvent("REGISTER_OK", 0, SIGNALLING);
         callee.awaitEvent("REGISTER_OK", 0, SIGNALLING);
-    }
-
-    private Baresip phone(String extension, int toneHz, String answerMode) throws Exception {
-        Path dir = Files.createDirectories(base.resolve("baresip-" + extension));
-        Path tone = dir.resolve("tone.wav");
-        ToneWav.write(tone, toneHz, SAMPLE_RATE, 60);
-        String account = "<sip:" + extension + "@localhost;transport=tls>;auth_pass=" + PASSWORD
-                + ";outbound=\"sip:127.0.0.1:" + runtime.sipTlsPort() + ";transport=tls\";regint=300"
-                + ";mediaenc=srtp-mand;answermode=" + answerMode;
-        return Baresip.start(extension, dir, base.resolve("data/pki/root-ca.pem"), tone, account);
     }
 
     @AfterEach

@@ -31,6 +31,7 @@ final class SrtpTestPhone implements AutoCloseable {
     final int ssrc;
     private final SrtpSender sender;
     private SrtpReceiver receiver;
+    private SdesCrypto relayKey;
     private InetSocketAddress relay;
     private int sequence = 1;
 
@@ -80,6 +81,17 @@ final class SrtpTestPhone implements AutoCloseable {
         MediaDescription audio = SessionDescription.parse(sdpFromRelay).media().get(0);
         relay = new InetSocketAddress(InetAddress.getLoopbackAddress(), audio.port());
         receiver = new SrtpReceiver(relayKey);
+        this.relayKey = relayKey;
+    }
+
+    /** Whether {@code srtp} authenticates under the key the relay gave this phone (checked on a fresh context). */
+    boolean acceptsUnderRelayKey(byte[] srtp) {
+        PacketBuffer packet = new PacketBuffer();
+        System.arraycopy(srtp, 0, packet.array(), 0, srtp.length);
+        packet.reset(srtp.length);
+        try (SrtpReceiver fresh = new SrtpReceiver(relayKey)) {
+            return fresh.unprotectRtp(packet) == SrtpOutcome.OK;
+        }
     }
 
     void learnRelay(byte[] sdpFromRelay) {
