@@ -1,5 +1,7 @@
 package io.voxgate.server;
 
+import java.util.Optional;
+
 import io.voxgate.media.relay.RelayAnswer;
 import io.voxgate.media.relay.RelayControl;
 import io.voxgate.media.relay.RelayOffer;
@@ -13,6 +15,9 @@ import io.voxgate.sip.hooks.MediaAnchor;
  */
 final class RelayMediaAnchor implements MediaAnchor {
 
+    static final Result.Refused LATE_OFFER = new Result.Refused(488,
+            "an INVITE without an SDP offer (late offer) is not supported: its media could not be anchored");
+
     private final RelayControl relay;
 
     RelayMediaAnchor(RelayControl relay) {
@@ -23,6 +28,16 @@ final class RelayMediaAnchor implements MediaAnchor {
     public Result offer(Offer offer) {
         return result(relay.offer(new RelayOffer(offer.tenantSlug(), offer.callId(), offer.branchId(), offer.offererTag(),
                 offer.inDialog(), offer.plainRtpAllowed(), offer.sdp())));
+    }
+
+    /**
+     * Refused: the relay places offers from the INVITE only. A late offer would come in the
+     * callee's 2xx and its answer in the caller's ACK, and passed on unanchored it would send the
+     * call's media around the relay, perhaps in clear.
+     */
+    @Override
+    public Optional<Result.Refused> inviteWithoutOffer(String callId, boolean inDialog) {
+        return Optional.of(LATE_OFFER);
     }
 
     @Override

@@ -107,6 +107,19 @@ class SippInteropTest {
         }
     }
 
+    @Test
+    void anInviteWithoutSdpIsRefused488BeforeAnyPhoneIsDialled() throws Exception {
+        try (SippCallee callee = SippCallee.start("uas_answer.xml", 1)) { // dialled, it would answer 200
+            registerCallee("3004", callee.port());
+            Files.writeString(base.resolve("late-offerers.csv"), "SEQUENTIAL\n3002;" + PASSWORD + ";localhost;3004\n");
+
+            SippRun run = sipp("call_late_offer.xml", "late-offerers.csv", PASSWORD, 2);
+
+            assertThat(run.exit()).as(run.output()).isZero(); // the scenario checks the Warning names the late offer
+            assertThat(run.output()).containsPattern("Successful call\\s+\\|\\s+0\\s+\\|\\s+2");
+        }
+    }
+
     /** Registers {@code user} with a Contact at the sipp callee's listener, from a sipp that then exits (its connection closes). */
     private static void registerCallee(String user, int calleePort) throws Exception {
         Files.writeString(base.resolve("callee-" + user + ".csv"), "SEQUENTIAL\n" + user + ";" + PASSWORD + ";localhost\n");

@@ -1,6 +1,7 @@
 package io.voxgate.sip.hooks;
 
 import java.io.Serializable;
+import java.util.Optional;
 
 /**
  * Anchors a call's media: rewrites SDP offers and answers so media flows through the relay. The
@@ -17,9 +18,17 @@ public interface MediaAnchor {
     Result offer(Offer offer);
 
     /**
+     * An INVITE that carries no offer (RFC 3261 §13.2.1: the callee then offers in its 2xx and the
+     * caller answers in the ACK). Empty lets it go on; an anchor that cannot place such a call
+     * refuses it, so no call's media goes around it.
+     */
+    Optional<Result.Refused> inviteWithoutOffer(String callId, boolean inDialog);
+
+    /**
      * A callee's (or, after a re-offer, either party's) answer in a 18x or 2xx, as it should reach
      * the other party. Called again with the same SDP when the 2xx is retransmitted (RFC 6026): the
-     * same answer gives the same result and allocates nothing new.
+     * same answer gives the same result and allocates nothing new. {@link Result.Refused} means
+     * the answer cannot be anchored: the proxy passes on no SDP, and ends a call so answered.
      */
     Result answer(Answer answer);
 

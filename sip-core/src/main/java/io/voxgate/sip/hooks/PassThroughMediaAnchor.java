@@ -1,5 +1,7 @@
 package io.voxgate.sip.hooks;
 
+import java.util.Optional;
+
 /**
  * Media not anchored: SDP passes unchanged and phones send media to each other directly. For
  * tests of signalling alone; the switch wires the SRTP relay.
@@ -9,6 +11,11 @@ public final class PassThroughMediaAnchor implements MediaAnchor {
     @Override
     public Result offer(Offer offer) {
         return new Result.Sdp(offer.sdp());
+    }
+
+    @Override
+    public Optional<Result.Refused> inviteWithoutOffer(String callId, boolean inDialog) {
+        return Optional.empty();
     }
 
     @Override

@@ -337,32 +337,37 @@ public final class Proxy {
 
     /**
      * Sends one branch, its SDP offer rewritten by the media anchor. When the anchor refuses the
-     * offer and no branch is out yet, the caller gets the refusal (488 for media the policy
-     * refuses, with a Warning saying why) and false comes back; a later branch it refuses (the
-     * relay out of ports, say) is skipped.
+     * offer (or an INVITE without one) and no branch is out yet, the caller gets the refusal (488
+     * for media the policy refuses, with a Warning saying why) and false comes back; a later
+     * branch it refuses (the relay out of ports, say) is skipped.
      */
     private boolean addBranch(ProxyTransaction txn, SIPRequest copy, SipFlow target, String loopKey, Tenant tenant) {
         String branch = addVia(copy, target, loopKey);
         byte[] sdp = sdpOf(copy);
+        MediaAnchor.Result result = null;
         if (sdp != null) {
-            MediaAnchor.Result result = media.offer(new MediaAnchor.Offer(tenant == null ? "" : tenant.slug(),
+            result = media.offer(new MediaAnchor.Offer(tenant == null ? "" : tenant.slug(),
                     copy.getCallId().getCallId(), branch, copy.getFromTag(), copy.getToTag() != null,
                     tenant != null && tenant.plainRtpAllowed(), sdp));
-            if (result instanceof MediaAnchor.Result.Refused refused) {
-                log.info("{} {}: media refused: {} {}", copy.getMethod(), txn.callId, refused.status(), refused.reason());
-                metrics.counter("voxgate.sip.media.refusals").increment();
-                if (txn.branches.isEmpty()) {
-                    txn.server.respond(withWarning(SipResponses.create(txn.original, refused.status()), refused.reason(), 305));
-                    txn.finalForwarded = true;
-                    if (txn.initialInvite) {
-                        media.releaseCall(txn.callId);
-                    }
-                    finish(txn);
-                    return false;
+        } else if (txn.invite) {
+            result = media.inviteWithoutOffer(txn.callId, copy.getToTag() != null).orElse(null);
+        }
+        if (result instanceof MediaAnchor.Result.Refused refused) {
+            log.info("{} {}: media refused: {} {}", copy.getMethod(), txn.callId, refused.status(), refused.reason());
+            metrics.counter("voxgate.sip.media.refusals").increment();
+            if (txn.branches.isEmpty()) {
+                txn.server.respond(withWarning(SipResponses.create(txn.original, refused.status()), refused.reason(), 305));
+                txn.finalForwarded = true;
+                if (txn.initialInvite) {
+                    media.releaseCall(txn.callId);
                 }
-                return true;
+                finish(txn);
+                return false;
             }
-            setSdp(copy, ((MediaAnchor.Result.Sdp) result).sdp());
+            return true;
+        }
+        if (result instanceof MediaAnchor.Result.Sdp rewritten) {
+            setSdp(copy, rewritten.sdp());
         }
         ProxyTransaction.Branch b = new ProxyTransaction.Branch(branch);
         txn.branches.add(b);
@@ -371,18 +376,26 @@ public final class Proxy {
     }
 
     /**
-     * The answer in a response, rewritten by the media anchor. One it cannot place (an answer to
-     * no offer it saw: a late offer in a 2xx) goes on unchanged, and the call's media is then not
-     * anchored; the warning in the log says so.
+     * The answer in a response, rewritten by the media anchor. One it cannot anchor (plain RTP
+     * answering an SRTP offer, an SDP that does not parse, an offer where an answer belongs) is
+     * not passed on, so no media goes around the relay: the response goes on without a body and a
+     * Warning saying why, and true comes back for a 2xx, whose call the proxy then ends.
      */
-    private void anchorAnswer(ProxyTransaction txn, ProxyTransaction.Branch branch, SIPResponse response, byte[] answer) {
+    private boolean anchorAnswer(ProxyTransaction txn, ProxyTransaction.Branch branch, SIPResponse response, byte[] answer) {
         MediaAnchor.Result result = media.answer(new MediaAnchor.Answer(txn.callId, branch.id, response.getToTag(),
                 response.getStatusCode() < 300, answer));
         if (result instanceof MediaAnchor.Result.Sdp rewritten) {
             setSdp(response, rewritten.sdp());
-        } else if (result instanceof MediaAnchor.Result.Refused refused) {
-            log.warn("{} {}: answer not anchored ({}); passed on unchanged", response.getStatusCode(), txn.callId, refused.reason());
+            return false;
         }
+        MediaAnchor.Result.Refused refused = (MediaAnchor.Result.Refused) result;
+        log.warn("{} {}: answer not anchored ({}); passed on without it", response.getStatusCode(), txn.callId, refused.reason());
+        metrics.counter("voxgate.sip.media.refusals").increment();
+        response.setContentLength(new gov.nist.javax.sip.header.ContentLength(0));
+        response.removeContent();
+        response.removeHeader("Content-Type");
+        withWarning(response, refused.reason(), 305);
+        return response.getStatusCode() < 300;
     }
 
     /** Two Record-Routes, each naming the flow toward one side: in-dialog requests find the other side's connection. */
@@ -457,7 +470,7 @@ public final class Proxy {
         }
         byte[] answer = sdpOf(response);
         if (answer != null) {
-            anchorAnswer(txn, branch, response, answer);
+            anchorAnswer(txn, branch, response, answer); // refused: early media goes nowhere, the call may still be answered
         }
         synchronized (txn) {
             if (!txn.finalForwarded) {
@@ -478,9 +491,7 @@ public final class Proxy {
         boolean forwardable = popOurVia(response);
         int status = response.getStatusCode();
         byte[] answer = sdpOf(response);
-        if (forwardable && answer != null && status < 300) {
-            anchorAnswer(txn, branch, response, answer);
-        }
+        boolean unanchored = forwardable && answer != null && status < 300 && anchorAnswer(txn, branch, response, answer);
         synchronized (txn) {
             boolean first = branch.finalStatus == 0;
             branch.finalStatus = status;
@@ -507,6 +518,9 @@ public final class Proxy {
                 }
             }
             conclude(txn);
+        }
+        if (unanchored) {
+            endCall(txn.callId, "Q.850;cause=88;text=\"media not anchored\""); // 88: incompatible destination
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,10 @@ class CallHooksTest {
     private static final CallPolicy BLOCK_1099 = attempt -> "1099".equals(attempt.targetUser())
             ? new CallPolicy.Verdict.Reject(403, "blocked-destination") : CallPolicy.PROCEED;
 
-    /** Puts a relay address into every SDP, as the SRTP relay does, refuses plain RTP, and records what it is told. */
+    /**
+     * Puts a relay address into every SDP, as the SRTP relay does, refuses plain RTP (offered or
+     * answered) and INVITEs without an offer, and records what it is told.
+     */
     static final class RecordingAnchor implements MediaAnchor {
         final List<String> events = new CopyOnWriteArrayList<>();
         final List<Offer> offers = new CopyOnWriteArrayList<>();
@@ -44,9 +48,18 @@ class CallHooksTest {
         }
 
         @Override
+        public Optional<Result.Refused> inviteWithoutOffer(String callId, boolean inDialog) {
+            events.add("late-offer " + callId);
+            return Optional.of(new Result.Refused(488, "late offer not supported"));
+        }
+
+        @Override
         public Result answer(Answer answer) {
             events.add("answer " + answer.callId());
             answers.add(answer);
+            if (new String(answer.sdp(), StandardCharsets.UTF_8).contains("RTP/AVP ")) {
+                return new Result.Refused(488, "SRTP required");
+            }
             return new Result.Sdp(relay(answer.sdp()));
         }
 
@@ -130,6 +143,53 @@ class CallHooksTest {
             assertThat(answer.confirmed()).isTrue();
             assertThat(answer.branchId()).isEqualTo(offer.branchId());
             assertThat(sip.metrics().get("voxgate.sip.dialogs").gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void anInviteWithoutAnOfferIsRefusedWhenTheAnchorCannotPlaceALateOffer() throws Exception {
+        try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD);
+             TestPhone bob = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            bob.register();
+
+            Response refused = alice.skipTrying(alice.authenticatedInvite("1002@" + ACME, "call-late", "z9hG4bKlate", ""));
+
+            assertThat(refused.status()).isEqualTo(488);
+            assertThat(refused.header("Warning")).contains("305 voxgate").contains("late offer");
+            assertThat(bob.sip.readResponseWithin(java.time.Duration.ofMillis(300))).as("no INVITE reaches the callee").isEmpty();
+            assertThat(ANCHOR.events).contains("late-offer call-late", "release call-late");
+        }
+    }
+
+    @Test
+    void anAnswerTheAnchorRefusesIsNotPassedOnAndTheCallIsEnded() throws Exception {
+        try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD);
+             TestPhone bob = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            bob.register();
+            alice.authenticatedInvite("1002@" + ACME, "call-plain-answer", "z9hG4bKplainanswer", "", OFFER);
+            Response invite = bob.sip.readResponse();
+            String plainAnswer = ANSWER.replace("RTP/SAVP", "RTP/AVP");
+
+            bob.sip.sendRaw(TestPhone.answer(invite, 183, "Session Progress", bob.contact(), plainAnswer));
+            Response progress = alice.skipTrying(alice.sip.readResponse());
+            assertThat(progress.status()).isEqualTo(183);
+            assertThat(progress.raw()).as("no early media around the relay").doesNotContain("192.0.2.20").doesNotContain("m=audio");
+            assertThat(progress.header("Warning")).contains("305 voxgate");
+
+            bob.sip.sendRaw(TestPhone.answer(invite, 200, "OK", bob.contact(), plainAnswer));
+            Response ok = alice.sip.readResponse();
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.raw()).doesNotContain("192.0.2.20").doesNotContain("m=audio");
+            assertThat(ok.header("Warning")).contains("305 voxgate").contains("SRTP required");
+
+            Response byeToBob = bob.sip.readResponse();
+            Response byeToAlice = alice.sip.readResponse();
+            assertThat(byeToBob.method()).isEqualTo("BYE");
+            assertThat(byeToBob.header("Reason")).contains("cause=88");
+            assertThat(byeToAlice.method()).isEqualTo("BYE");
+            assertThat(ANCHOR.events).contains("release call-plain-answer");
+            bob.sip.sendRaw(TestPhone.answer(byeToBob, 200, "OK", bob.contact()));
+            alice.sip.sendRaw(TestPhone.answer(byeToAlice, 200, "OK", alice.contact()));
         }
     }
 }
