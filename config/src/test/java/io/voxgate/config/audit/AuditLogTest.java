@@ -1,0 +1,144 @@
+package io.voxgate.config.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.db.ConfigStoreException;
+import io.voxgate.config.db.DatabaseConnection;
+import io.voxgate.config.db.Sql;
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.testing.TestPostgres;
+
+class AuditLogTest {
+
+    private DatabaseConnection connection;
+    private ConfigDatabase database;
+    private AuditLog audit;
+    private Tenant acme;
+    private Tenant globex;
+
+    @BeforeEach
+    void twoTenants() {
+        connection = TestPostgres.freshDatabase();
+        database = ConfigDatabase.connect(connection, 6);
+        database.migrate();
+        TenantDirectory tenants = new TenantDirectory(database);
+        acme = tenants.create("acme", "Acme", "acme.example");
+        globex = tenants.create("globex", "Globex", "globex.example");
+        audit = new AuditLog(database);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private static AuditEvent download(String file, AuditEvent.Outcome outcome) {
+        return new AuditEvent("device:001565abcdef", "provisioning.download", file, "192.0.2.7", outcome, Map.of("status", "200"));
+    }
+
+    @Test
+    void eventsAreNumberedInOrderAndKeptInTheirTenantsLog() {
+        assertThat(audit.record(acme, download("001565abcdef.cfg", AuditEvent.Outcome.SUCCESS))).isEqualTo(1);
+        assertThat(audit.record(acme, download("001565abcdef.cfg", AuditEvent.Outcome.REFUSED))).isEqualTo(2);
+        assertThat(audit.record(globex, download("other.cfg", AuditEvent.Outcome.SUCCESS))).isEqualTo(1);
+        audit.record(null, new AuditEvent("device:unknown", "provisioning.unknown-mac", "0015659999aa.cfg", "192.0.2.9",
+                AuditEvent.Outcome.REFUSED, null));
+
+        List<AuditRecord> acmeEvents = audit.newest(acme, 10);
+        assertThat(acmeEvents).extracting(AuditRecord::seq).containsExactly(2L, 1L);
+        assertThat(acmeEvents.getFirst().outcome()).isEqualTo("refused");
+        assertThat(acmeEvents.getFirst().detailJson()).isEqualTo("{\"status\": \"200\"}");
+        assertThat(audit.newest(globex, 10)).singleElement().extracting(AuditRecord::target).isEqualTo("other.cfg");
+        assertThat(audit.newest(null, 10)).singleElement().extracting(AuditRecord::action).isEqualTo("provisioning.unknown-mac");
+        assertThat(audit.verify(acme).intact()).isTrue();
+        assertThat(audit.verify(acme).rows()).isEqualTo(2);
+        assertThat(audit.verify(null).intact()).isTrue();
+    }
+
+    @Test
+    void theDatabaseRefusesToChangeOrRemoveAnEvent() {
+        audit.record(acme, download("001565abcdef.cfg", AuditEvent.Outcome.SUCCESS));
+
+        assertThatThrownBy(() -> database.inTenant(acme.schema(), c -> Sql.update(c, "UPDATE audit_events SET outcome = 'refused'")))
+                .isInstanceOf(ConfigStoreException.class).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> database.inTenant(acme.schema(), c -> Sql.update(c, "DELETE FROM audit_events")))
+                .isInstanceOf(ConfigStoreException.class).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> database.inTenant(acme.schema(), c -> Sql.update(c, "TRUNCATE audit_events")))
+                .isInstanceOf(ConfigStoreException.class).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> database.inControl(c -> Sql.update(c, "DELETE FROM audit_events")))
+                .isInstanceOf(ConfigStoreException.class).hasMessageContaining("append-only");
+        assertThat(audit.newest(acme, 10)).singleElement().extracting(AuditRecord::outcome).isEqualTo("success");
+    }
+
+    @Test
+    void aRowChangedBehindTheDatabasesBackBreaksTheChainThere() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            audit.record(acme, download("file-" + i + ".cfg", AuditEvent.Outcome.SUCCESS));
+        }
+        asSuperuser("UPDATE tenant_acme.audit_events SET target = 'innocent.cfg' WHERE seq = 3");
+
+        assertThat(audit.verify(acme).firstBrokenSeq()).contains(3L);
+        assertThat(audit.verify(globex).intact()).isTrue();
+    }
+
+    @Test
+    void aRowRemovedBehindTheDatabasesBackBreaksTheChainThere() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            audit.record(acme, download("file-" + i + ".cfg", AuditEvent.Outcome.SUCCESS));
+        }
+        asSuperuser("DELETE FROM tenant_acme.audit_events WHERE seq = 2");
+
+        assertThat(audit.verify(acme).firstBrokenSeq()).contains(2L);
+    }
+
+    @Test
+    void concurrentWritersGetAGaplessIntactChain() throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                done.add(writers.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        audit.record(acme, download("w" + writer + "-" + i + ".cfg", AuditEvent.Outcome.SUCCESS));
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            writers.shutdown();
+        }
+
+        AuditLog.Verification verification = audit.verify(acme);
+        assertThat(verification.intact()).isTrue();
+        assertThat(verification.rows()).isEqualTo(100);
+    }
+
+    /** What only a superuser can do: switch the guard off, change the table, switch it on again. */
+    private void asSuperuser(String change) throws Exception {
+        String databaseName = connection.jdbcUrl().substring(connection.jdbcUrl().lastIndexOf('/') + 1);
+        try (Connection c = TestPostgres.superuser(databaseName); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE tenant_acme.audit_events DISABLE TRIGGER audit_events_append_only");
+            st.execute(change);
+            st.execute("ALTER TABLE tenant_acme.audit_events ENABLE TRIGGER audit_events_append_only");
+        }
+    }
+}
