@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.user.CredentialSeal;
 import io.voxgate.config.user.UserDirectory;
 import io.voxgate.server.cli.Passwords;
 import io.voxgate.server.settings.VoxgateSettings;
@@ -16,7 +17,8 @@ import io.voxgate.server.settings.VoxgateSettings;
 /**
  * First start on an empty database: a {@code demo} tenant with extensions 1001 and 1002, so a
  * new operator can register two softphones at once. Their random SIP passwords are printed to
- * the console once, never logged, and exist nowhere else (only their digest hashes are stored).
+ * the console once and never logged; the database keeps their digest hashes and a sealed copy for
+ * provisioning ({@link CredentialSeal}).
  * Off with {@code demo.create-tenant: false}.
  */
 final class DemoTenant {
@@ -31,7 +33,7 @@ final class DemoTenant {
         this.database = database;
     }
 
-    void createIfDatabaseIsEmpty(VoxgateSettings settings, PrintStream console) {
+    void createIfDatabaseIsEmpty(VoxgateSettings settings, PrintStream console) throws java.io.IOException {
         TenantDirectory tenants = new TenantDirectory(database);
         if (!tenants.isEmpty()) {
             return;
@@ -46,7 +48,7 @@ final class DemoTenant {
             log.info("demo tenant not created here: {}", e.getMessage());
             return;
         }
-        UserDirectory users = new UserDirectory(database);
+        UserDirectory users = new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir()));
         StringBuilder banner = new StringBuilder()
                 .append("\n  Demo tenant '").append(SLUG).append("' created, SIP domain ").append(domain)
                 .append(". These passwords are shown once:\n");

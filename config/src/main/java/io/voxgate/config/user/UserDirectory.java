@@ -10,7 +10,10 @@ import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.Sql;
 import io.voxgate.config.tenant.Tenant;
 
-/** Users and their SIP credentials, inside one tenant's schema. */
+/**
+ * Users and their SIP credentials, inside one tenant's schema. With a {@link CredentialSeal} a
+ * password set here is also kept sealed, for provisioning to put in the user's phones' files.
+ */
 public final class UserDirectory {
 
     private static final int MIN_PASSWORD_LENGTH = 12;
@@ -21,9 +24,16 @@ public final class UserDirectory {
             """;
 
     private final ConfigDatabase database;
+    private final CredentialSeal seal;
 
+    /** Reads users and sets passwords without keeping them sealed (the SIP stack, tools without the key). */
     public UserDirectory(ConfigDatabase database) {
+        this(database, null);
+    }
+
+    public UserDirectory(ConfigDatabase database, CredentialSeal seal) {
         this.database = database;
+        this.seal = seal;
     }
 
     /** Adds a user whose SIP username is the extension, with digest hashes for the tenant's realm. */
@@ -36,8 +46,11 @@ public final class UserDirectory {
         return database.inTenant(tenant.schema(), c -> {
             UUID id = Sql.one(c, "INSERT INTO users (extension, display_name, email) VALUES (?, ?, ?) RETURNING id",
                     row -> row.getObject(1, UUID.class), extension, displayName, email).orElseThrow();
-            Sql.update(c, "INSERT INTO sip_credentials (user_id, username, realm, ha1_md5, ha1_sha256) VALUES (?, ?, ?, ?, ?)",
-                    id, extension, tenant.primaryDomain(), hashes.ha1Md5(), hashes.ha1Sha256());
+            Sql.update(c, """
+                    INSERT INTO sip_credentials (user_id, username, realm, ha1_md5, ha1_sha256, password_sealed)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, id, extension, tenant.primaryDomain(), hashes.ha1Md5(), hashes.ha1Sha256(),
+                    sealed(tenant, extension, sipPassword));
             return Sql.one(c, SELECT_USER + " WHERE u.id = ?", UserDirectory::read, id).orElseThrow();
         });
     }
@@ -46,10 +59,33 @@ public final class UserDirectory {
     public boolean setPassword(Tenant tenant, String extension, String sipPassword) {
         requireStrongPassword(sipPassword);
         DigestHashes hashes = DigestHashes.of(extension, tenant.primaryDomain(), sipPassword);
+        // without the key the old sealed copy would be stale: it goes, and provisioning says why
         return database.inTenant(tenant.schema(), c -> Sql.update(c, """
-                UPDATE sip_credentials c SET realm = ?, ha1_md5 = ?, ha1_sha256 = ?, updated_at = now()
+                UPDATE sip_credentials c SET realm = ?, ha1_md5 = ?, ha1_sha256 = ?, password_sealed = ?, updated_at = now()
                   FROM users u WHERE u.id = c.user_id AND u.extension = ?
-                """, tenant.primaryDomain(), hashes.ha1Md5(), hashes.ha1Sha256(), extension) == 1);
+                """, tenant.primaryDomain(), hashes.ha1Md5(), hashes.ha1Sha256(), sealed(tenant, extension, sipPassword),
+                extension) == 1);
+    }
+
+    /**
+     * The user's SIP password, for a configuration file; empty when it was set without the seal.
+     * The username is the extension (see {@link #add}).
+     *
+     * @throws IllegalStateException when this directory has no seal, or the value does not open with it
+     */
+    public Optional<String> provisioningPassword(Tenant tenant, String extension) {
+        if (seal == null) {
+            throw new IllegalStateException("no credential seal: passwords cannot be read back");
+        }
+        Optional<byte[]> sealed = database.inTenant(tenant.schema(), c -> Sql.one(c, """
+                SELECT c.password_sealed FROM sip_credentials c JOIN users u ON u.id = c.user_id
+                 WHERE u.extension = ? AND c.password_sealed IS NOT NULL
+                """, row -> row.getBytes(1), extension));
+        return sealed.map(bytes -> seal.open(tenant.schema().name(), extension, bytes));
+    }
+
+    private byte[] sealed(Tenant tenant, String username, String password) {
+        return seal == null ? null : seal.seal(tenant.schema().name(), username, password);
     }
 
     public Optional<User> find(Tenant tenant, String extension) {

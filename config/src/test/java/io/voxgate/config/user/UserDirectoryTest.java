@@ -41,6 +41,43 @@ class UserDirectoryTest {
     }
 
     @Test
+    void withTheSealAPasswordIsKeptSealedAndOpensForItsOwnUserOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path secrets)
+            throws Exception {
+        CredentialSeal seal = CredentialSeal.fromSecretsDirectory(secrets);
+        UserDirectory sealing = new UserDirectory(database, seal);
+        sealing.add(acme, "1001", "Alice", null, PASSWORD);
+
+        assertThat(sealing.provisioningPassword(acme, "1001")).contains(PASSWORD);
+        assertThat(rowAsText("SELECT c::text FROM sip_credentials c")).doesNotContain(PASSWORD);
+        assertThat(java.nio.file.Files.getPosixFilePermissions(secrets.resolve(CredentialSeal.KEY_FILE)))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        sealing.setPassword(acme, "1001", "a-new-long-password-1");
+        assertThat(sealing.provisioningPassword(acme, "1001")).contains("a-new-long-password-1");
+
+        byte[] alices = seal.seal(acme.schema().name(), "1001", PASSWORD);
+        assertThatThrownBy(() -> seal.open(acme.schema().name(), "1002", alices)).isInstanceOf(IllegalStateException.class)
+                .hasMessageNotContaining(PASSWORD);
+        assertThatThrownBy(() -> seal.open(globex.schema().name(), "1001", alices)).isInstanceOf(IllegalStateException.class);
+        CredentialSeal otherKey = CredentialSeal.fromSecretsDirectory(secrets.resolve("other-node"));
+        assertThatThrownBy(() -> otherKey.open(acme.schema().name(), "1001", alices)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(CredentialSeal.KEY_FILE);
+    }
+
+    @Test
+    void aPasswordSetWithoutTheSealLeavesNothingStaleToProvision(@org.junit.jupiter.api.io.TempDir java.nio.file.Path secrets)
+            throws Exception {
+        UserDirectory sealing = new UserDirectory(database, CredentialSeal.fromSecretsDirectory(secrets));
+        sealing.add(acme, "1001", "Alice", null, PASSWORD);
+
+        users.setPassword(acme, "1001", "a-new-long-password-1");
+
+        assertThat(sealing.provisioningPassword(acme, "1001")).isEmpty();
+        assertThatThrownBy(() -> users.provisioningPassword(acme, "1001")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void storesDigestHashesForTheTenantRealmAndNeverThePassword() {
         users.add(acme, "1001", "Alice", "alice@acme.example", PASSWORD);
 

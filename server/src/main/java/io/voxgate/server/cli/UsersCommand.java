@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.tenant.TenantDirectory;
 import io.voxgate.config.user.User;
+import io.voxgate.config.user.CredentialSeal;
 import io.voxgate.config.user.UserDirectory;
 import io.voxgate.server.Voxgate;
 import io.voxgate.server.database.ConfigStore;
@@ -49,7 +50,7 @@ public final class UsersCommand {
         try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
             Tenant tenant = tenant(store, slug);
             Password password = password(source);
-            User user = new UserDirectory(store.database()).add(tenant, extension, name, email, password.value());
+            User user = new UserDirectory(store.database(), seal()).add(tenant, extension, name, email, password.value());
             spec.commandLine().getOut().println("user " + user.extension() + " added to " + tenant.slug()
                     + ", SIP account sip:" + user.sipUsername() + "@" + tenant.primaryDomain() + password.shownOnce());
         }
@@ -63,7 +64,7 @@ public final class UsersCommand {
         try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
             Tenant tenant = tenant(store, slug);
             Password password = password(source);
-            if (!new UserDirectory(store.database()).setPassword(tenant, extension, password.value())) {
+            if (!new UserDirectory(store.database(), seal()).setPassword(tenant, extension, password.value())) {
                 throw new IllegalArgumentException("tenant " + slug + " has no extension " + extension);
             }
             spec.commandLine().getOut().println("SIP password of " + extension + " in " + slug + " changed" + password.shownOnce());
@@ -112,5 +113,10 @@ public final class UsersCommand {
             throw new IllegalArgumentException("environment variable " + source.env + " (--password-env) is not set");
         }
         return new Password(value, false);
+    }
+
+    /** The switch's credential seal, so the password can go into the user's phones' configuration. */
+    private CredentialSeal seal() throws java.io.IOException {
+        return CredentialSeal.fromSecretsDirectory(root.settings().secretsDir());
     }
 }
