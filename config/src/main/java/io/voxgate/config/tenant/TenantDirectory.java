@@ -108,6 +108,12 @@ public final class TenantDirectory {
                 TenantDirectory::read, domain.toLowerCase(Locale.ROOT)));
     }
 
+    /** The tenant a phone's MAC is enrolled in (voxgate_control.device_macs), if any. */
+    public Optional<Tenant> findByDeviceMac(String mac) {
+        return database.inControl(c -> Sql.one(c,
+                SELECT_TENANT + " WHERE t.id = (SELECT tenant_id FROM device_macs WHERE mac = ?)", TenantDirectory::read, mac));
+    }
+
     public List<Tenant> list() {
         return database.inControl(c -> Sql.list(c, SELECT_TENANT + " ORDER BY t.slug", TenantDirectory::read));
     }

@@ -46,6 +46,14 @@ class DeviceDirectoryTest {
     }
 
     @Test
+    void aMacLeadsToTheTenantItIsEnrolledIn() {
+        devices.add(globex, "001565abcdef", "yealink", "T54W", null);
+
+        assertThat(new TenantDirectory(database).findByDeviceMac("001565abcdef")).map(Tenant::slug).contains("globex");
+        assertThat(new TenantDirectory(database).findByDeviceMac("0015659999aa")).isEmpty();
+    }
+
+    @Test
     void oneMacCannotBelongToTwoTenants() {
         devices.add(acme, "001565abcdef", "yealink", "T54W", "1001");
 
