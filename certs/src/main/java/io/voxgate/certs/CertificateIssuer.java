@@ -130,18 +130,26 @@ final class CertificateIssuer {
         return new Credential(keys.getPrivate(), List.of(certificate, rootCa.certificate()));
     }
 
-    /** A phone's client certificate, named by its MAC in the CN and by its RFC 9039 URN in a SAN URI. */
+    /** A phone's client certificate with a new key pair, for phones that import their key (PKCS#12). */
     IssuedDevice device(Credential deviceCa, MacAddress mac, KeyAlgorithm algorithm) {
         KeyPair keys = algorithm.generateKeyPair();
+        return new IssuedDevice(mac, new Credential(keys.getPrivate(), deviceChain(deviceCa, mac, keys.getPublic())));
+    }
+
+    /**
+     * A phone's client certificate for {@code deviceKey}, named by its MAC in the CN and by its RFC
+     * 9039 URN in a SAN URI; returned with its chain: device, device CA, root.
+     */
+    List<X509Certificate> deviceChain(Credential deviceCa, MacAddress mac, PublicKey deviceKey) {
         List<Extension> extensions = endEntityExtensions(KeyUsage.digitalSignature,
                 new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth),
                 new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, mac.asUrn())));
         X500Name subject = name(organisationOf(deviceCa), DEVICE_ORGANISATIONAL_UNIT, mac.canonical());
-        X509Certificate certificate = sign(Signer.of(deviceCa), subject, keys.getPublic(), DEVICE_VALIDITY, extensions);
+        X509Certificate certificate = sign(Signer.of(deviceCa), subject, deviceKey, DEVICE_VALIDITY, extensions);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(certificate);
         chain.addAll(deviceCa.chain());
-        return new IssuedDevice(mac, new Credential(keys.getPrivate(), chain));
+        return chain;
     }
 
     private X509Certificate sign(Signer issuer, X500Name subject, PublicKey subjectKey, Period validity, List<Extension> extensions) {

@@ -30,6 +30,10 @@ final class PemFiles {
         AtomicFileWriter.writeWorldReadable(file, encode(List.of(crl)));
     }
 
+    static String encodeCertificates(List<X509Certificate> certificates) {
+        return new String(encode(certificates), StandardCharsets.US_ASCII);
+    }
+
     static List<X509Certificate> readCertificates(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             List<X509Certificate> certificates = x509().generateCertificates(in).stream()

@@ -11,6 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -166,13 +167,29 @@ public final class SwitchPki {
     public synchronized IssuedDevice issueDevice(MacAddress mac, KeyAlgorithm algorithm) {
         requireInitialised();
         IssuedDevice issued = certificateIssuer.device(deviceCa, mac, algorithm);
-        try (var _ = PkiDirectoryLock.acquire(layout)) {
-            deviceCertificate(mac).ifPresent(previous -> log.info(
-                    "Device {} had certificate serial {}; it stays valid unless revoked", mac, hex(previous.getSerialNumber())));
-            AtomicFileWriter.createDirectories(layout.devicesDirectory());
-            PemFiles.writeCertificates(layout.deviceCertificatePem(mac), List.of(issued.certificate()));
-        }
+        storeDeviceCertificate(mac, issued.certificate());
         log.info("Issued device certificate serial {} for {}", hex(issued.certificate().getSerialNumber()), mac);
+        return issued;
+    }
+
+    /**
+     * Issues a client certificate for the key in a device's PKCS#10 CSR, as at enrolment, where the
+     * key never leaves the device. The CSR's signature must verify under its own key (proof that
+     * the requester holds the private key); its key must be EC P-256, EC P-384 or RSA of at least
+     * 2048 bits. Its subject and requested extensions are ignored, so a CSR cannot ask for another
+     * name or for serverAuth: the certificate, and how it is kept for lookup and revocation by MAC,
+     * are those of {@link #issueDevice}.
+     *
+     * @throws IllegalArgumentException if the text is not a PEM CSR, its signature does not verify
+     *                                  or its key is not accepted; the message says which
+     */
+    public synchronized DeviceCertificate issueDeviceFromCsr(MacAddress mac, String csrPem) {
+        requireInitialised();
+        PublicKey deviceKey = CertificationRequests.verifiedKey(csrPem);
+        DeviceCertificate issued = new DeviceCertificate(mac, certificateIssuer.deviceChain(deviceCa, mac, deviceKey));
+        storeDeviceCertificate(mac, issued.certificate());
+        log.info("Issued device certificate serial {} for {} from its CSR ({} key)",
+                hex(issued.certificate().getSerialNumber()), mac, deviceKey.getAlgorithm());
         return issued;
     }
 
@@ -323,6 +340,15 @@ public final class SwitchPki {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the PKI in " + layout.directory() + " is inconsistent: " + file
                     + " was not issued by the root CA in " + layout.rootCaKeystore(), e);
+        }
+    }
+
+    private void storeDeviceCertificate(MacAddress mac, X509Certificate certificate) {
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            deviceCertificate(mac).ifPresent(previous -> log.info(
+                    "Device {} had certificate serial {}; it stays valid unless revoked", mac, hex(previous.getSerialNumber())));
+            AtomicFileWriter.createDirectories(layout.devicesDirectory());
+            PemFiles.writeCertificates(layout.deviceCertificatePem(mac), List.of(certificate));
         }
     }
 

@@ -83,9 +83,7 @@ class ChainValidationTest {
         SwitchPki pki = PKIS.get(algorithm);
         Path device = pki.directory().resolve("devices/001565abcdef.pem");
 
-        Openssl.Result result = Openssl.run("verify", "-x509_strict", "-purpose", "sslclient",
-                "-CAfile", pki.directory().resolve("root-ca.pem").toString(),
-                "-untrusted", pki.directory().resolve("device-ca.pem").toString(), device.toString());
+        Openssl.Result result = Openssl.verifyDeviceForClientUse(pki, device);
 
         assertThat(result.output()).isEqualTo(device + ": OK\n");
     }

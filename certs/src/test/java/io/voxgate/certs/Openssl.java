@@ -3,6 +3,7 @@ package io.voxgate.certs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,13 @@ final class Openssl {
     }
 
     private Openssl() {}
+
+    /** {@code openssl verify -x509_strict} of a stored device certificate for TLS client use, through the device CA. */
+    static Result verifyDeviceForClientUse(SwitchPki pki, Path deviceCertificate) {
+        return run("verify", "-x509_strict", "-purpose", "sslclient",
+                "-CAfile", pki.directory().resolve("root-ca.pem").toString(),
+                "-untrusted", pki.directory().resolve("device-ca.pem").toString(), deviceCertificate.toString());
+    }
 
     static Result run(String... arguments) {
         List<String> command = new ArrayList<>();

@@ -102,6 +102,10 @@ public final class TenantDirectory {
         return database.inControl(c -> Sql.one(c, SELECT_TENANT + " WHERE t.slug = ?", TenantDirectory::read, slug));
     }
 
+    public Optional<Tenant> find(UUID id) {
+        return database.inControl(c -> Sql.one(c, SELECT_TENANT + " WHERE t.id = ?", TenantDirectory::read, id));
+    }
+
     public Optional<Tenant> findByDomain(String domain) {
         return database.inControl(c -> Sql.one(c,
                 SELECT_TENANT + " WHERE t.id = (SELECT tenant_id FROM sip_domains WHERE domain = ?)",
