@@ -183,6 +183,16 @@ public final class SwitchPki {
      * @throws IllegalArgumentException if the text is not a PEM CSR, its signature does not verify
      *                                  or its key is not accepted; the message says which
      */
+    /**
+     * Checks a CSR as {@link #issueDeviceFromCsr} will, without issuing: lets a caller refuse a bad
+     * request before it uses up something single-use (an activation code).
+     *
+     * @throws IllegalArgumentException with the reason, as {@link #issueDeviceFromCsr} would
+     */
+    public void checkCsr(String csrPem) {
+        CertificationRequests.verifiedKey(csrPem);
+    }
+
     public synchronized DeviceCertificate issueDeviceFromCsr(MacAddress mac, String csrPem) {
         requireInitialised();
         PublicKey deviceKey = CertificationRequests.verifiedKey(csrPem);

@@ -57,6 +57,7 @@ public final class SwitchRuntime implements AutoCloseable {
     private ObjectStore objectStore;
     private AdminHttpsServer admin;
     private SipTlsServer sipListener;
+    private ProvisioningStack provisioning;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private static final Duration STARTUP_WAIT_ON_STOP = Duration.ofMinutes(2);
@@ -144,6 +145,13 @@ public final class SwitchRuntime implements AutoCloseable {
             register(listening("sip.tcp-port", tcpAddress, () -> sip.listenPlainTcp(tcpAddress)));
         }
 
+        if (settings.provisioning().enabled()) {
+            InetSocketAddress provisioningAddress = new InetSocketAddress(InetAddress.ofLiteral(settings.provisioning().listenAddress()),
+                    settings.provisioning().httpsPort());
+            provisioning = register(listening("provisioning.https-port", provisioningAddress,
+                    () -> ProvisioningStack.start(settings, pki, configStore.database(), sipListener.address().getPort(), metrics)));
+        }
+
         bindJvmMetrics();
         SwitchHealth health = new SwitchHealth(List.of(
                 HealthCheck.of("database", this::databaseProblem),
@@ -215,6 +223,16 @@ public final class SwitchRuntime implements AutoCloseable {
 
     public int sipTlsPort() {
         return sipListener.address().getPort();
+    }
+
+    /** The enrolment listener's port; -1 when it is off. */
+    public int enrolmentPort() {
+        return provisioning == null || provisioning.enrolmentAddress() == null ? -1 : provisioning.enrolmentAddress().getPort();
+    }
+
+    /** The provisioning listener's port; -1 when provisioning.enabled is false. */
+    public int provisioningPort() {
+        return provisioning == null ? -1 : provisioning.address().getPort();
     }
 
     public int adminPort() {

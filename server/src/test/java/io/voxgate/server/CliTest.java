@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.net.URI;
 import java.security.KeyStore;
 import java.util.Map;
 
@@ -167,6 +168,72 @@ class CliTest {
             assertThat(voxgate("-c", config, "tenants", "list").out()).containsPattern("hooli\\s+hooli.example\\s+active\\s+required");
             assertThat(bad.exit()).isEqualTo(1);
             assertThat(bad.err()).contains("expected none, optional or required");
+        }
+
+        @Test
+        void aSoftphoneEnrolsWithACodeFromTheCliFetchesItsFileAndIsStoppedByRevocation() throws Exception {
+            Result code = voxgate("-c", config, "devices", "activation-code", "--tenant", "demo", "--owner", "1001",
+                    "--valid-minutes", "30");
+            assertThat(code.exit()).as(code.err()).isZero();
+            String activation = code.out().replaceAll("(?s).*\\n\\s+(\\S{4}-\\S{4}-\\S{4}-\\S{4})\\s*$", "$1");
+            assertThat(activation).matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){3}");
+
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.KeyPair keys = generator.generateKeyPair();
+            var csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                    new org.bouncycastle.asn1.x500.X500Name("CN=softphone"), keys.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+            String csrPem = "-----BEGIN CERTIFICATE REQUEST-----\n" + java.util.Base64.getMimeEncoder().encodeToString(csr.getEncoded())
+                    + "\n-----END CERTIFICATE REQUEST-----\n";
+            var enrolled = https(null, null).send(java.net.http.HttpRequest.newBuilder(
+                            URI.create("https://localhost:" + runtime.enrolmentPort() + "/enrol"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"code\":\"" + activation + "\",\"csr\":" + new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .writeValueAsString(csrPem) + "}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
+            var answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(enrolled.body());
+            String mac = answer.get("mac").asText();
+            java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(answer.get("certificate").asText().getBytes()));
+
+            URI file = URI.create("https://localhost:" + runtime.provisioningPort() + "/" + mac + ".json");
+            var phone = https(keys.getPrivate(), certificate);
+            var fetched = phone.send(java.net.http.HttpRequest.newBuilder(file).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(fetched.statusCode()).as(fetched.body()).isEqualTo(200);
+            assertThat(fetched.body()).contains("\"1001\"").contains("sips:localhost:" + runtime.sipTlsPort());
+
+            Result revoked = voxgate("-c", config, "devices", "revoke", "--tenant", "demo", "--mac", mac, "--reason", "key_compromise");
+            assertThat(revoked.exit()).as(revoked.err()).isZero();
+            assertThat(voxgate("-c", config, "devices", "list", "--tenant", "demo").out()).containsPattern(mac + "\\s+softphone.*revoked");
+            var fresh = https(keys.getPrivate(), certificate); // a new connection: a new handshake, the new CRL
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> fresh.send(java.net.http.HttpRequest.newBuilder(file).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+            assertThat(voxgate("-c", config, "devices", "revoke", "--tenant", "demo", "--mac", "02:00:00:00:00:01").err())
+                    .contains("no device 020000000001");
+            assertThat(voxgate("-c", config, "devices", "add", "--tenant", "demo", "--mac", "00:15:65:00:00:99", "--vendor", "nokia")
+                    .err()).contains("unknown phone vendor 'nokia'");
+        }
+
+        /** An HTTPS client trusting the switch's root CA, presenting {@code certificate} when given. */
+        private java.net.http.HttpClient https(java.security.PrivateKey key, java.security.cert.X509Certificate certificate)
+                throws Exception {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("root", runtime.pki().rootCaCertificate());
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            KeyStore identity = KeyStore.getInstance("PKCS12");
+            identity.load(null, null);
+            if (key != null) {
+                identity.setKeyEntry("phone", key, "x".toCharArray(), new java.security.cert.Certificate[] {certificate,
+                        runtime.pki().deviceCaCertificate()});
+            }
+            var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(identity, "x".toCharArray());
+            var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return java.net.http.HttpClient.newBuilder().sslContext(tls).build();
         }
 
         @Test

@@ -65,6 +65,10 @@ final class TestSwitch {
                   tls-port: 0
                   warm-up-seconds: 0
                 %s
+                provisioning:
+                  listen-address: 127.0.0.1
+                  https-port: 0
+                  enrolment-port: %d
                 admin:
                   listen-address: 127.0.0.1
                   https-port: 0
@@ -77,8 +81,17 @@ final class TestSwitch {
                 pki:
                   server-names: [localhost]
                   server-ips: [127.0.0.1]
-                """.formatted(base.resolve("data"), sipKeys.strip().indent(2).stripTrailing(), RELAY_PORT_MIN, RELAY_PORT_MAX,
+                """.formatted(base.resolve("data"), sipKeys.strip().indent(2).stripTrailing(), freePort(), RELAY_PORT_MIN, RELAY_PORT_MAX,
                         mediaKeys.strip().indent(2).stripTrailing(), databaseAndS3.strip());
+    }
+
+    /** A port free right now (the enrolment listener has no "any port" setting: 0 turns it off). */
+    private static int freePort() {
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static VoxgateSettings settings(Path base) {

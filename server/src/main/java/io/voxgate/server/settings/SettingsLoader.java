@@ -158,6 +158,35 @@ public final class SettingsLoader {
                 "expected 0 (no limit) or more, got " + security.requestsPerSecondPerSource());
         check.ipLiteral("provisioning.listen-address", s.provisioning().listenAddress());
         check.port("provisioning.https-port", s.provisioning().httpsPort(), true);
+        VoxgateSettings.Provisioning p = s.provisioning();
+        check.port("provisioning.enrolment-port", p.enrolmentPort(), true);
+        check.that("provisioning.enrolment-port", p.enrolmentPort() == 0 || p.enrolmentPort() != p.httpsPort(),
+                "expected another port than provisioning.https-port: enrolment takes no client certificate");
+        check.that("provisioning.public-host", p.publicHost().isEmpty() || HOST_NAME.matcher(p.publicHost()).matches()
+                        || Checks.isIpLiteralValue(p.publicHost()),
+                "expected empty (the first server name) or the host name or address phones reach the switch by, got '"
+                        + p.publicHost() + "'");
+        for (int i = 0; i < p.manufacturerCas().size(); i++) {
+            String file = p.manufacturerCas().get(i);
+            check.that("provisioning.manufacturer-cas[" + i + "]", Files.isReadable(Path.of(file)),
+                    "expected a readable PEM file of a manufacturer's root CA, got '" + file + "'");
+        }
+        check.that("provisioning.template-dir", p.templateDir().isEmpty() || Files.isDirectory(Path.of(p.templateDir())),
+                "expected empty (built-in templates only) or a directory, got '" + p.templateDir() + "'");
+        check.that("provisioning.ntp-server", HOST_NAME.matcher(p.ntpServer()).matches() || Checks.isIpLiteralValue(p.ntpServer()),
+                "expected a host name or address, got '" + p.ntpServer() + "'");
+        check.that("provisioning.time-zone", isZoneId(p.timeZone()), "expected an IANA time zone such as Europe/Berlin, got '"
+                + p.timeZone() + "'");
+        check.that("provisioning.digit-map", !p.digitMap().isBlank() && p.digitMap().length() <= 500
+                        && p.digitMap().chars().noneMatch(Character::isISOControl),
+                "expected a digit map of at most 500 characters on one line");
+        check.that("provisioning.reprovision-interval-minutes", p.reprovisionIntervalMinutes() >= 5
+                        && p.reprovisionIntervalMinutes() <= 43_200,
+                "expected 5 to 43200 minutes (30 days), got " + p.reprovisionIntervalMinutes());
+        check.that("provisioning.requests-per-minute-per-address", p.requestsPerMinutePerAddress() >= 1,
+                "expected at least 1, got " + p.requestsPerMinutePerAddress());
+        check.that("provisioning.requests-per-minute-per-certificate", p.requestsPerMinutePerCertificate() >= 1,
+                "expected at least 1, got " + p.requestsPerMinutePerCertificate());
         check.ipLiteral("admin.listen-address", s.admin().listenAddress());
         check.port("admin.https-port", s.admin().httpsPort(), true);
         check.ipLiteral("media.listen-address", s.media().listenAddress());
@@ -211,6 +240,15 @@ public final class SettingsLoader {
         check.that("pki.server-names", !s.demo().createTenant() || !s.pki().serverNames().isEmpty(),
                 "the demo tenant's SIP domain is the first server name: give one, or set demo.create-tenant: false");
         return s;
+    }
+
+    private static boolean isZoneId(String zone) {
+        try {
+            java.time.ZoneId.of(zone);
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
     }
 
     private static boolean carriesCredentials(String jdbcUrl) {

@@ -7,7 +7,7 @@ import java.util.List;
 public record VoxgateSettings(
         Path dataDir,
         Sip sip,
-        HttpsListener provisioning,
+        Provisioning provisioning,
         HttpsListener admin,
         Media media,
         Database database,
@@ -43,6 +43,20 @@ public record VoxgateSettings(
     /** Edge security: bans after failed authentications, per-source request rate (0 = unlimited). */
     public record SipSecurity(int authFailuresPerSource, int authFailuresPerUser, int failureWindowSeconds, int banSeconds,
                               int requestsPerSecondPerSource) {
+    }
+
+    /**
+     * The phones' provisioning server (mutual TLS) and its enrolment listener (server TLS only).
+     *
+     * @param enrolmentPort   where softphones redeem activation codes (0: no enrolment listener)
+     * @param publicHost      the name phones reach the switch by, in their files ("": the first of pki.server-names, else pki.server-ips)
+     * @param manufacturerCas PEM files of manufacturer root CAs whose factory certificates identify phones
+     * @param templateDir     per-tenant template overrides, {@code <dir>/<tenant>/<vendor>.mustache} ("": none)
+     */
+    public record Provisioning(boolean enabled, String listenAddress, int httpsPort, int enrolmentPort, String publicHost,
+                               List<String> manufacturerCas, String templateDir, String ntpServer, String timeZone,
+                               String digitMap, int reprovisionIntervalMinutes, int requestsPerMinutePerAddress,
+                               int requestsPerMinutePerCertificate) {
     }
 
     /** An HTTPS listener; port 0 takes any free port (tests). */

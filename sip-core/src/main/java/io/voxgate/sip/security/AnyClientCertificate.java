@@ -1,11 +1,11 @@
 package io.voxgate.sip.security;
 
 import java.net.Socket;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
+
+import io.voxgate.certs.ClientCertificateTrustManager;
 
 /**
  * Lets the TLS handshake complete with whatever client certificate a phone sends (the handshake
@@ -14,7 +14,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * out phones that send a factory certificate this switch does not trust yet, in tenants that do
  * not require one. Only for client certificates: the server side is never checked with this.
  */
-public final class AnyClientCertificate extends X509ExtendedTrustManager {
+public final class AnyClientCertificate extends ClientCertificateTrustManager {
 
     private final X509Certificate[] acceptedIssuers;
 
@@ -33,21 +33,6 @@ public final class AnyClientCertificate extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("this trust manager judges client certificates only");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("this trust manager judges client certificates only");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("this trust manager judges client certificates only");
     }
 
     @Override

@@ -1,0 +1,190 @@
+package io.voxgate.provisioning.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+import io.voxgate.certs.MacAddress;
+import io.voxgate.certs.SwitchPki;
+
+/**
+ * Judges the certificate a phone presents to the provisioning server: a PKIX path to the switch's
+ * root (through its device CA) or to a manufacturer root the operator trusts, valid now, meant for
+ * TLS clients, not on the device CA's CRL, and naming a MAC. Factory certificates name the MAC in
+ * their own ways (Yealink, Poly and Grandstream put it in the CN, Cisco's MIC as
+ * {@code CP-8845-SEP<MAC>}), so the MAC is the one 12-hex-digit run in the CN or, failing that,
+ * in a subjectAltName.
+ */
+public final class DeviceCertificateVerifier {
+
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final Pattern MAC_IN_TEXT = Pattern.compile(
+            "(?<![0-9A-Fa-f])(\\p{XDigit}{2}(?:[:-]?\\p{XDigit}{2}){5})(?![0-9A-Fa-f])");
+
+    private final SwitchPki pki;
+    private final List<X509Certificate> manufacturerRoots;
+    private final Supplier<Date> clock;
+
+    public DeviceCertificateVerifier(SwitchPki pki, List<X509Certificate> manufacturerRoots) {
+        this(pki, manufacturerRoots, Date::new);
+    }
+
+    DeviceCertificateVerifier(SwitchPki pki, List<X509Certificate> manufacturerRoots, Supplier<Date> clock) {
+        this.pki = pki;
+        this.manufacturerRoots = List.copyOf(manufacturerRoots);
+        this.clock = clock;
+    }
+
+    /** The issuers a phone may pick its certificate by (the TLS CertificateRequest names them). */
+    public X509Certificate[] acceptedIssuers() {
+        List<X509Certificate> issuers = new ArrayList<>();
+        issuers.add(pki.deviceCaCertificate());
+        issuers.addAll(manufacturerRoots);
+        return issuers.toArray(X509Certificate[]::new);
+    }
+
+    public DeviceIdentity verify(X509Certificate[] presented) throws CertificateRefusal {
+        if (presented == null || presented.length == 0) {
+            throw new CertificateRefusal(CertificateRefusal.Reason.UNTRUSTED, "no certificate", null, null);
+        }
+        X509Certificate leaf = presented[0];
+        String claimedMac = macOf(leaf).orElse(null);
+        String serial = leaf.getSerialNumber().toString(16);
+        X509Certificate anchor = validatePath(presented, claimedMac, serial);
+        boolean ours = anchor.equals(pki.rootCaCertificate());
+        requireClientUsage(leaf, ours, claimedMac, serial);
+        if (claimedMac == null) {
+            throw new CertificateRefusal(CertificateRefusal.Reason.NO_MAC, "the certificate names no MAC address ("
+                    + leaf.getSubjectX500Principal().getName() + ")", null, serial);
+        }
+        if (ours && pki.currentCrl().isRevoked(leaf)) {
+            throw new CertificateRefusal(CertificateRefusal.Reason.REVOKED, "serial " + serial + " is on the device CA's CRL",
+                    claimedMac, serial);
+        }
+        return new DeviceIdentity(claimedMac, ours ? DeviceIdentity.SWITCH_ISSUER : anchor.getSubjectX500Principal().getName(),
+                leaf.getSerialNumber());
+    }
+
+    /** Validates up to one of the trust anchors and returns it. */
+    private X509Certificate validatePath(X509Certificate[] presented, String mac, String serial) throws CertificateRefusal {
+        Set<TrustAnchor> anchors = new HashSet<>();
+        anchors.add(new TrustAnchor(pki.rootCaCertificate(), null));
+        manufacturerRoots.forEach(root -> anchors.add(new TrustAnchor(root, null)));
+        List<X509Certificate> path = new ArrayList<>();
+        for (X509Certificate certificate : presented) {
+            if (anchors.stream().noneMatch(a -> a.getTrustedCert().equals(certificate))) {
+                path.add(certificate); // a phone that sends the root along: the anchor is not part of the path
+            }
+        }
+        X509Certificate deviceCa = pki.deviceCaCertificate();
+        X509Certificate last = path.isEmpty() ? presented[0] : path.getLast();
+        if (!path.isEmpty() && !last.equals(deviceCa) && last.getIssuerX500Principal().equals(deviceCa.getSubjectX500Principal())) {
+            path.add(deviceCa); // phones we issued usually send their certificate alone
+        }
+        try {
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false); // the device CA's CRL is checked after; manufacturers publish none we can reach
+            parameters.setDate(clock.get());
+            var result = (java.security.cert.PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            return result.getTrustAnchor().getTrustedCert();
+        } catch (CertPathValidatorException e) {
+            throw new CertificateRefusal(reasonOf(e), describe(e), mac, serial);
+        } catch (GeneralSecurityException e) {
+            throw new CertificateRefusal(CertificateRefusal.Reason.UNTRUSTED, e.getMessage(), mac, serial);
+        }
+    }
+
+    private static CertificateRefusal.Reason reasonOf(CertPathValidatorException e) {
+        if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+            return CertificateRefusal.Reason.EXPIRED;
+        }
+        if (e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+            return CertificateRefusal.Reason.NOT_YET_VALID;
+        }
+        return CertificateRefusal.Reason.UNTRUSTED;
+    }
+
+    private static String describe(CertPathValidatorException e) {
+        if (e.getReason() == PKIXReason.NO_TRUST_ANCHOR) {
+            return "not issued by the switch's device CA nor by a trusted manufacturer CA";
+        }
+        return e.getMessage();
+    }
+
+    /** Ours must say clientAuth; a factory certificate may carry no EKU at all (many do), but not one that excludes it. */
+    private static void requireClientUsage(X509Certificate leaf, boolean ours, String mac, String serial) throws CertificateRefusal {
+        try {
+            List<String> usages = leaf.getExtendedKeyUsage();
+            if ((usages == null && ours) || (usages != null && !usages.contains(CLIENT_AUTH)
+                    && !usages.contains("2.5.29.37.0"))) {
+                throw new CertificateRefusal(CertificateRefusal.Reason.NOT_FOR_CLIENTS, "not a TLS client certificate", mac, serial);
+            }
+        } catch (CertificateParsingException e) {
+            throw new CertificateRefusal(CertificateRefusal.Reason.NOT_FOR_CLIENTS, "unreadable extended key usage", mac, serial);
+        }
+    }
+
+    /** The MAC a certificate names: in its CN, else in a DNS or URI subjectAltName. */
+    static Optional<String> macOf(X509Certificate certificate) {
+        try {
+            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) {
+                    Optional<String> mac = macIn(rdn.getValue().toString());
+                    if (mac.isPresent()) {
+                        return mac;
+                    }
+                }
+            }
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            for (List<?> name : names == null ? List.<List<?>>of() : names) {
+                if (name.get(1) instanceof String text) {
+                    Optional<String> mac = macIn(text);
+                    if (mac.isPresent()) {
+                        return mac;
+                    }
+                }
+            }
+        } catch (InvalidNameException | CertificateParsingException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> macIn(String text) {
+        Matcher m = MAC_IN_TEXT.matcher(text);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String found = m.group(1);
+        if (m.find()) {
+            return Optional.empty(); // two candidates: guessing would bind the wrong phone
+        }
+        try {
+            return Optional.of(MacAddress.parse(found.toLowerCase(Locale.ROOT)).canonical());
+        } catch (IllegalArgumentException mixedSeparators) {
+            return Optional.empty();
+        }
+    }
+}
