@@ -102,6 +102,17 @@ final class CertificateIssuer {
     }
 
     /**
+     * The device CA's certificate again, for its same key and name with a fresh validity: every
+     * phone certificate it signed still chains to it (same issuer name, same key identifier).
+     */
+    Credential renewedDeviceCa(Credential rootCa, Credential deviceCa) {
+        X500Name subject = X500Name.getInstance(deviceCa.certificate().getSubjectX500Principal().getEncoded());
+        X509Certificate certificate = sign(Signer.of(rootCa), subject, deviceCa.certificate().getPublicKey(), DEVICE_CA_VALIDITY,
+                caExtensions(0));
+        return new Credential(deviceCa.privateKey(), List.of(certificate, rootCa.certificate()));
+    }
+
+    /**
      * The switch's SIP/TLS certificate. It carries clientAuth as well as serverAuth because the
      * switch also opens TLS connections to other switches and trunks with it.
      */

@@ -147,6 +147,24 @@ public final class SwitchPki {
         return true;
     }
 
+    /**
+     * Renews the device CA before it expires: a new certificate for the same key and name, so every
+     * phone certificate it issued keeps validating and no phone needs anything new. Phones'
+     * certificates issued afterwards may run up to the renewed expiry.
+     */
+    public synchronized X509Certificate renewDeviceCa() {
+        requireInitialised();
+        Credential renewed = certificateIssuer.renewedDeviceCa(rootCa, deviceCa);
+        try (var _ = PkiDirectoryLock.acquire(layout)) {
+            Pkcs12Files.write(layout.deviceCaKeystore(), DEVICE_CA_ALIAS, renewed, keystorePassword);
+            PemFiles.writeCertificates(layout.deviceCaPem(), List.of(renewed.certificate()));
+            deviceCa = renewed;
+        }
+        log.info("Renewed the device CA: serial {}, valid until {}", hex(renewed.certificate().getSerialNumber()),
+                renewed.certificate().getNotAfter().toInstant());
+        return renewed.certificate();
+    }
+
     /** Replaces the server key and certificate, e.g. before expiry or when the switch's names change. */
     public synchronized Credential issueServer(List<String> dnsNames, List<InetAddress> ipAddresses) {
         requireInitialised();

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.voxgate.config.audit.AuditEvent;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.tenant.TenantDirectory;
-import io.voxgate.provisioning.tls.CertificateRefusal;
+import io.voxgate.certs.CertificateRefusal;
 import io.voxgate.provisioning.tls.PhoneTrustManager;
 
 /**

@@ -21,9 +21,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.voxgate.provisioning.tls.CertificateRefusal;
-import io.voxgate.provisioning.tls.DeviceCertificateVerifier;
-import io.voxgate.provisioning.tls.DeviceIdentity;
+import io.voxgate.certs.CertificateRefusal;
+import io.voxgate.certs.DeviceCertificateVerifier;
+import io.voxgate.certs.DeviceIdentity;
 
 /**
  * One phone's connection: learns the phone's identity once, when the handshake (which already

@@ -37,7 +37,7 @@ import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.tenant.TenantDirectory;
 import io.voxgate.provisioning.enrolment.EnrolmentHandler;
 import io.voxgate.provisioning.enrolment.EnrolmentService;
-import io.voxgate.provisioning.tls.DeviceCertificateVerifier;
+import io.voxgate.certs.DeviceCertificateVerifier;
 import io.voxgate.provisioning.tls.PhoneTrustManager;
 
 /**

@@ -22,7 +22,7 @@ import io.voxgate.config.user.UserDirectory;
 import io.voxgate.provisioning.template.PhoneConfig;
 import io.voxgate.provisioning.template.Vendor;
 import io.voxgate.provisioning.template.VendorTemplates;
-import io.voxgate.provisioning.tls.DeviceIdentity;
+import io.voxgate.certs.DeviceIdentity;
 
 /**
  * Answers a phone that proved who it is (its certificate passed the handshake) with its own

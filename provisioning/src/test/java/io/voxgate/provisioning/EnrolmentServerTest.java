@@ -33,7 +33,7 @@ import io.voxgate.config.enrolment.IssuedCode;
 import io.voxgate.provisioning.admin.DeviceAdministration;
 import io.voxgate.provisioning.enrolment.EnrolmentService;
 import io.voxgate.provisioning.template.VendorTemplates;
-import io.voxgate.provisioning.tls.DeviceCertificateVerifier;
+import io.voxgate.certs.DeviceCertificateVerifier;
 
 /**
  * Zero-touch enrolment over real TLS: a softphone with nothing but an activation code gets a

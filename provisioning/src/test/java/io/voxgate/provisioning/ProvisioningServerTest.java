@@ -27,13 +27,14 @@ import io.voxgate.certs.IssuedDevice;
 import io.voxgate.certs.KeyAlgorithm;
 import io.voxgate.certs.MacAddress;
 import io.voxgate.certs.SwitchPki;
+import io.voxgate.certs.testing.StandInVendorCa;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.audit.AuditRecord;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.device.DeviceDirectory;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.provisioning.template.VendorTemplates;
-import io.voxgate.provisioning.tls.DeviceCertificateVerifier;
+import io.voxgate.certs.DeviceCertificateVerifier;
 
 /**
  * The provisioning listener over real TLS, with a real PostgreSQL and the switch's real PKI:

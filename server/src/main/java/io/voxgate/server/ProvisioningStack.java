@@ -1,18 +1,13 @@
 package io.voxgate.server;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.voxgate.certs.DeviceCertificateVerifier;
 import io.voxgate.certs.SwitchPki;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.db.ConfigDatabase;
@@ -27,7 +22,7 @@ import io.voxgate.provisioning.ProvisioningServer;
 import io.voxgate.provisioning.ProvisioningService;
 import io.voxgate.provisioning.enrolment.EnrolmentService;
 import io.voxgate.provisioning.template.VendorTemplates;
-import io.voxgate.provisioning.tls.DeviceCertificateVerifier;
+import io.voxgate.certs.DeviceCertificateVerifier;
 import io.voxgate.server.settings.VoxgateSettings;
 
 /** The provisioning listener with everything it needs, from the {@code provisioning.*} settings. */
@@ -41,8 +36,12 @@ final class ProvisioningStack implements AutoCloseable {
         this.enrolment = enrolment;
     }
 
-    /** @param sipPort the SIP-over-TLS port phones are told to register to (the bound one: tests bind port 0) */
-    static ProvisioningStack start(VoxgateSettings settings, SwitchPki pki, ConfigDatabase database, int sipPort, MeterRegistry metrics)
+    /**
+     * @param verifier the judge of phones' certificates, shared with SIP
+     * @param sipPort  the SIP-over-TLS port phones are told to register to (the bound one: tests bind port 0)
+     */
+    static ProvisioningStack start(VoxgateSettings settings, SwitchPki pki, DeviceCertificateVerifier verifier, ConfigDatabase database,
+                                   int sipPort, MeterRegistry metrics)
             throws Exception {
         VoxgateSettings.Provisioning p = settings.provisioning();
         TenantDirectory tenants = new TenantDirectory(database);
@@ -56,7 +55,6 @@ final class ProvisioningStack implements AutoCloseable {
                 Pem.certificate(pki.rootCaCertificate()),
                 new ProvisioningService.RateLimits(p.requestsPerMinutePerAddress(), p.requestsPerMinutePerCertificate(),
                         Duration.ofMinutes(1)), metrics);
-        DeviceCertificateVerifier verifier = new DeviceCertificateVerifier(pki, manufacturerRoots(settings));
         ProvisioningServer server = ProvisioningServer.start(new InetSocketAddress(InetAddress.ofLiteral(p.listenAddress()),
                 p.httpsPort()), pki.serverCredential(), verifier, service, audit, tenants, metrics);
         if (p.enrolmentPort() == 0) {
@@ -96,20 +94,6 @@ final class ProvisioningStack implements AutoCloseable {
 
     private static String hostInUrl(String host) {
         return host.contains(":") ? "[" + host + "]" : host;
-    }
-
-    private static List<X509Certificate> manufacturerRoots(VoxgateSettings settings) {
-        List<X509Certificate> roots = new ArrayList<>();
-        List<String> files = settings.provisioning().manufacturerCas();
-        for (int i = 0; i < files.size(); i++) {
-            try {
-                roots.addAll(Pem.certificates(Files.readAllBytes(Path.of(files.get(i)))));
-            } catch (IOException | CertificateException e) {
-                throw settings.error("provisioning.manufacturer-cas[" + i + "]", "cannot read a CA certificate from '" + files.get(i)
-                        + "': " + e.getMessage());
-            }
-        }
-        return roots;
     }
 
     /** The enrolment listener's address; null when provisioning.enrolment-port is 0. */

@@ -61,7 +61,8 @@ final class SipStack implements AutoCloseable {
     private final java.util.List<io.voxgate.sip.auth.DigestAlgorithm> algorithms;
     private final Proxy proxy;
 
-    SipStack(ConfigDatabase database, SwitchPki pki, EdgePolicy edgePolicy, boolean connectToContacts,
+    SipStack(ConfigDatabase database, SwitchPki pki, io.voxgate.certs.DeviceCertificateVerifier deviceCertificates,
+             EdgePolicy edgePolicy, boolean connectToContacts,
              java.util.List<String> digestAlgorithms, io.voxgate.sip.hooks.MediaAnchor media, MeterRegistry metrics) {
         this.connector = connectToContacts ? new SipConnector() : null;
         this.rootCa = pki.rootCaCertificate();
@@ -78,7 +79,7 @@ final class SipStack implements AutoCloseable {
         this.algorithms = digestAlgorithms.stream().map(token -> io.voxgate.sip.auth.DigestAlgorithm.fromToken(token).orElseThrow()).toList();
         DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME), algorithms);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
-                new DeviceCertificateCheck(pki));
+                new DeviceCertificateCheck(deviceCertificates));
         // Dial plans and fraud limits plug in here as they land.
         ClientTransactions clients = new ClientTransactions(timers, metrics);
         this.proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,

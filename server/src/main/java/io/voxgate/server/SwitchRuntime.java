@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.voxgate.certs.DeviceCertificateVerifier;
 import io.voxgate.certs.SwitchPki;
 import io.voxgate.config.feed.ChangeFeed;
 import io.voxgate.server.database.ConfigStore;
@@ -34,6 +35,7 @@ import io.voxgate.server.http.AdminHttpsServer;
 import io.voxgate.server.http.HealthCheck;
 import io.voxgate.server.http.SwitchHealth;
 import io.voxgate.server.pki.CrlRefresher;
+import io.voxgate.server.pki.ManufacturerCas;
 import io.voxgate.server.pki.PkiRuntime;
 import io.voxgate.server.settings.VoxgateSettings;
 import io.voxgate.server.storage.EmbeddedObjectStore;
@@ -119,7 +121,9 @@ public final class SwitchRuntime implements AutoCloseable {
         ChangeFeed feed = new ChangeFeed(configStore.database().connectionSettings());
         MediaRelayStack media = register(new MediaRelayStack(settings.media(), metrics));
         VoxgateSettings.SipSecurity security = settings.sip().security();
-        SipStack sip = register(new SipStack(configStore.database(), pki, new EdgePolicy(security.authFailuresPerSource(),
+        // one judge of phones' certificates for SIP and provisioning: the device CA and the manufacturers' roots
+        DeviceCertificateVerifier deviceCertificates = new DeviceCertificateVerifier(pki, ManufacturerCas.load(settings));
+        SipStack sip = register(new SipStack(configStore.database(), pki, deviceCertificates, new EdgePolicy(security.authFailuresPerSource(),
                 security.authFailuresPerUser(), Duration.ofSeconds(security.failureWindowSeconds()),
                 Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), settings.sip().connectToContacts(),
                 settings.sip().digestAlgorithms(), new RelayMediaAnchor(media.relay()), metrics));
@@ -149,7 +153,8 @@ public final class SwitchRuntime implements AutoCloseable {
             InetSocketAddress provisioningAddress = new InetSocketAddress(InetAddress.ofLiteral(settings.provisioning().listenAddress()),
                     settings.provisioning().httpsPort());
             provisioning = register(listening("provisioning.https-port", provisioningAddress,
-                    () -> ProvisioningStack.start(settings, pki, configStore.database(), sipListener.address().getPort(), metrics)));
+                    () -> ProvisioningStack.start(settings, pki, deviceCertificates, configStore.database(),
+                            sipListener.address().getPort(), metrics)));
         }
 
         bindJvmMetrics();

@@ -213,6 +213,11 @@ class CliTest {
                     .contains("no device 020000000001");
             assertThat(voxgate("-c", config, "devices", "add", "--tenant", "demo", "--mac", "00:15:65:00:00:99", "--vendor", "nokia")
                     .err()).contains("unknown phone vendor 'nokia'");
+            Result audit = voxgate("-c", config, "audit", "list", "--tenant", "demo");
+            assertThat(audit.out()).contains("enrolment.code.create").contains("enrolment.redeem").contains("provisioning.download")
+                    .contains("device.revoke").doesNotContain(activation);
+            assertThat(voxgate("-c", config, "audit", "verify", "--tenant", "demo").out()).contains("chain intact");
+            assertThat(voxgate("-c", config, "audit", "verify").exit()).as("the control log").isZero();
         }
 
         /** An HTTPS client trusting the switch's root CA, presenting {@code certificate} when given. */
@@ -251,6 +256,21 @@ class CliTest {
             assertThat(bad.err()).contains("expected refuse or allow");
             assertThat(unknown.exit()).isEqualTo(1);
             assertThat(unknown.err()).contains("no tenant 'nobody'");
+        }
+
+        @Test
+        void renewingTheDeviceCaKeepsItsKeySoIssuedPhonesStillChain() throws Exception {
+            var before = runtime.pki().deviceCaCertificate();
+            voxgate("-c", config, "certs", "issue-device", "--mac", "00:15:65:ee:00:01", "--out", base.resolve("e.p12").toString());
+
+            Result renewed = voxgate("-c", config, "certs", "renew-device-ca");
+
+            assertThat(renewed.exit()).as(renewed.err()).isZero();
+            assertThat(renewed.out()).contains("device CA renewed");
+            var after = io.voxgate.certs.SwitchPki.open(base.resolve("data/pki"), keystorePassword()).deviceCaCertificate();
+            assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+            assertThat(after.getPublicKey()).isEqualTo(before.getPublicKey());
+            runtime.pki().deviceCertificate(io.voxgate.certs.MacAddress.parse("001565ee0001")).orElseThrow().verify(after.getPublicKey());
         }
 
         @Test

@@ -80,6 +80,17 @@ final class RunningSipSwitch implements AutoCloseable {
 
     private final Proxy proxy;
 
+    /** A phone maker whose root the switch trusts, as provisioning.manufacturer-cas configures. */
+    static final io.voxgate.certs.testing.StandInVendorCa MANUFACTURER = standInManufacturer();
+
+    private static io.voxgate.certs.testing.StandInVendorCa standInManufacturer() {
+        try {
+            return new io.voxgate.certs.testing.StandInVendorCa("Stand-in Poly Root CA");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the stand-in manufacturer CA", e);
+        }
+    }
+
     RunningSipSwitch() throws Exception {
         this(new InternalCallsPolicy(), new PassThroughMediaAnchor());
     }
@@ -112,7 +123,7 @@ final class RunningSipSwitch implements AutoCloseable {
                 new NonceService("0123456789abcdef0123456789abcdef".getBytes(), clock, Duration.ofMinutes(5)));
         guard = new EdgeGuard(EdgePolicy.DEFAULT, clock, metrics);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, clock, metrics, guard,
-                new DeviceCertificateCheck(pki));
+                new DeviceCertificateCheck(new io.voxgate.certs.DeviceCertificateVerifier(pki, java.util.List.of(MANUFACTURER.root()))));
         ClientTransactions clients = new ClientTransactions(timers, metrics);
         proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, Duration.ofMinutes(3), metrics, policy, media,
                 connector);

@@ -69,6 +69,13 @@ public final class RunningSipSwitchAccess implements BeforeAllCallback, AfterAll
         return new TestSipClient(sip.server.address().getPort(), sip.pkiDir.resolve("root-ca.pem"), device);
     }
 
+    /** A factory certificate of the manufacturer the switch trusts, naming {@code mac} in its CN. */
+    public io.voxgate.certs.IssuedDevice factoryDevice(String mac) throws Exception {
+        var factory = RunningSipSwitch.MANUFACTURER.issueValid(mac.toUpperCase());
+        return new io.voxgate.certs.IssuedDevice(io.voxgate.certs.MacAddress.parse(mac),
+                new io.voxgate.certs.Credential(factory.key(), java.util.List.of(factory.certificate())));
+    }
+
     /** A phone that listens for SIP over TLS, as a desk phone does on 5061; its certificate is one the switch never saw. */
     public ListeningPhone listeningPhone() throws Exception {
         return new ListeningPhone(sip.pki.serverCredential());

@@ -7,7 +7,9 @@ import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLEngine;
 
+import io.voxgate.certs.CertificateRefusal;
 import io.voxgate.certs.ClientCertificateTrustManager;
+import io.voxgate.certs.DeviceCertificateVerifier;
 
 /**
  * The provisioning listener's trust decision, made in the TLS handshake: a phone whose

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.CRLReason;
 import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.util.Locale;
 
 import io.voxgate.certs.IssuedDevice;
@@ -90,6 +91,15 @@ public final class CertsCommand {
         Revocation revocation = mac != null ? pki.revoke(MacAddress.parse(mac), crlReason)
                 : pki.revoke(new BigInteger(serial, 16), crlReason);
         out("revoked serial " + revocation.serial().toString(16) + " (" + revocation.reason() + "); CRL updated");
+        return 0;
+    }
+
+    @Command(name = "renew-device-ca",
+            description = "Renew the device CA's certificate (same key and name): every phone certificate keeps working.")
+    int renewDeviceCa() throws IOException {
+        X509Certificate renewed = initialised(root.settings()).renewDeviceCa();
+        out("device CA renewed: serial " + renewed.getSerialNumber().toString(16) + ", valid until " + renewed.getNotAfter().toInstant()
+                + "\nrestart running switches to present the renewed chain (the old certificate stays valid until it expires)");
         return 0;
     }
 

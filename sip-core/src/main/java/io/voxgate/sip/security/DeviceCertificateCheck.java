@@ -1,49 +1,36 @@
 package io.voxgate.sip.security;
 
-import java.security.GeneralSecurityException;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.Set;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-
-import io.voxgate.certs.MacAddress;
-import io.voxgate.certs.SwitchPki;
+import io.voxgate.certs.CertificateRefusal;
+import io.voxgate.certs.DeviceCertificateVerifier;
 
 /**
- * Checks a certificate a phone presented on SIP-over-TLS: issued by the switch's device CA
- * (PKIX up to the root CA), not revoked (the device CA's current CRL), meant for TLS clients, and
- * naming a MAC. The TLS handshake accepts any client certificate on purpose: which tenant's
- * policy applies is only known from the REGISTER, so the verdict is made here, per request.
+ * Judges a certificate a phone presented on SIP-over-TLS, with the same verifier as provisioning:
+ * issued by the switch's device CA or a trusted manufacturer CA, valid, meant for TLS clients,
+ * naming a MAC, and (ours) not revoked. The TLS handshake accepts any client certificate on
+ * purpose: which tenant's policy applies is only known from the REGISTER, so the verdict is made
+ * here, per request.
  */
 public final class DeviceCertificateCheck {
-
-    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
     public sealed interface Result {
         record Valid(String mac) implements Result {
         }
 
-        /** One of this switch's device certificates that must not be used (revoked, wrong usage, no MAC). */
+        /** A certificate of a trusted CA that must not be used (revoked, wrong usage, no MAC). */
         record Invalid(String reason) implements Result {
         }
 
-        /** Not issued by this switch's device CA (a self-signed softphone certificate, a factory certificate). */
+        /** Not issued by a CA this switch trusts, or not valid now (a self-signed softphone certificate, an unknown factory one). */
         record NotOurs(String reason) implements Result {
         }
     }
 
-    private final SwitchPki pki;
+    private final DeviceCertificateVerifier verifier;
 
-    public DeviceCertificateCheck(SwitchPki pki) {
-        this.pki = pki;
+    public DeviceCertificateCheck(DeviceCertificateVerifier verifier) {
+        this.verifier = verifier;
     }
 
     /** The full verdict: {@link #identify} and then the device CA's current CRL. */
@@ -57,40 +44,18 @@ public final class DeviceCertificateCheck {
 
     /** Whether the device CA's current CRL lists the certificate; cheap, so asked on every request. */
     public boolean isRevoked(X509Certificate device) {
-        return pki.currentCrl().isRevoked(device);
+        return verifier.isRevoked(device);
     }
 
-    /**
-     * Everything but revocation: chain, usage and MAC. It cannot change for a given certificate, so
-     * a connection computes it once (PKIX path validation was 13 % of the CPU of a REGISTER flood
-     * from a client presenting a certificate).
-     */
+    /** Everything but revocation; it cannot change for a given certificate, so a connection computes it once. */
     public Result identify(X509Certificate device) {
         try {
-            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(List.of(device, pki.deviceCaCertificate()));
-            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(pki.rootCaCertificate(), null)));
-            parameters.setRevocationEnabled(false); // the device CA's CRL is checked below; the CAs themselves are ours
-            CertPathValidator.getInstance("PKIX").validate(path, parameters);
-        } catch (GeneralSecurityException e) {
-            return new Result.NotOurs("not issued by this switch's device CA (" + e.getMessage() + ")");
+            return new Result.Valid(verifier.identify(new X509Certificate[] {device}).mac());
+        } catch (CertificateRefusal refusal) {
+            return switch (refusal.reason()) {
+                case UNTRUSTED, EXPIRED, NOT_YET_VALID -> new Result.NotOurs(refusal.getMessage());
+                case NOT_FOR_CLIENTS, NO_MAC, REVOKED -> new Result.Invalid(refusal.getMessage());
+            };
         }
-        try {
-            List<String> usages = device.getExtendedKeyUsage();
-            if (usages == null || !usages.contains(CLIENT_AUTH)) {
-                return new Result.Invalid("not a TLS client certificate");
-            }
-        } catch (java.security.cert.CertificateParsingException e) {
-            return new Result.Invalid("unreadable extended key usage");
-        }
-        try {
-            for (Rdn rdn : new LdapName(device.getSubjectX500Principal().getName()).getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    return new Result.Valid(MacAddress.parse(rdn.getValue().toString()).canonical());
-                }
-            }
-        } catch (InvalidNameException | IllegalArgumentException e) {
-            return new Result.Invalid("subject names no MAC");
-        }
-        return new Result.Invalid("subject names no MAC");
     }
 }

@@ -51,6 +51,17 @@ class DeviceCertificateTest {
     }
 
     @Test
+    void aTrustedManufacturersFactoryCertificateIdentifiesItsEnrolledPhone() throws Exception {
+        var tenant = new TenantDirectory(sip.database()).find("acme").orElseThrow();
+        new DeviceDirectory(sip.database()).add(tenant, "0004f2000007", "poly", "VVX 450", "1001");
+
+        assertThat(registerWith(sip.factoryDevice("0004f2000007"), "1001", ACME)).isEqualTo(200);
+        assertThat(registerWith(sip.factoryDevice("0004f2000007"), "1002", ACME)).as("a valid password, another user's phone")
+                .isEqualTo(403);
+        assertThat(registerWith(sip.factoryDevice("0004f2000008"), "1001", ACME)).as("not enrolled").isEqualTo(403);
+    }
+
+    @Test
     void certificateOfAPhoneThatIsNotEnrolledIsRefused() throws Exception {
         IssuedDevice stranger = sip.pki().issueDevice(MacAddress.parse("001565000003"), KeyAlgorithm.EC_P256);
 

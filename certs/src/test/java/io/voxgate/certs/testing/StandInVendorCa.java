@@ -1,4 +1,4 @@
-package io.voxgate.provisioning;
+package io.voxgate.certs.testing;
 
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -20,17 +20,17 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A manufacturer's root CA as the tests make it: it issues factory certificates naming a MAC the way vendors do. */
-final class StandInVendorCa {
+public final class StandInVendorCa {
 
     /** A phone's key with its certificate. */
-    record FactoryCertificate(PrivateKey key, X509Certificate certificate) {
+    public record FactoryCertificate(PrivateKey key, X509Certificate certificate) {
     }
 
     private final KeyPair keys;
     private final X509Certificate root;
     private long serial = 1;
 
-    StandInVendorCa(String name) throws Exception {
+    public StandInVendorCa(String name) throws Exception {
         keys = ecKeys();
         X500Name subject = new X500Name("CN=" + name + ",O=Stand-in Phones Inc.");
         var builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(serial++), Date.from(Instant.now().minusSeconds(3600)),
@@ -40,12 +40,12 @@ final class StandInVendorCa {
         root = sign(builder);
     }
 
-    X509Certificate root() {
+    public X509Certificate root() {
         return root;
     }
 
     /** A factory certificate whose CN is {@code commonName} (e.g. the bare MAC), valid between the two instants. */
-    FactoryCertificate issue(String commonName, Instant notBefore, Instant notAfter) throws Exception {
+    public FactoryCertificate issue(String commonName, Instant notBefore, Instant notAfter) throws Exception {
         KeyPair phone = ecKeys();
         var builder = new JcaX509v3CertificateBuilder(X500Name.getInstance(root.getSubjectX500Principal().getEncoded()),
                 BigInteger.valueOf(serial++), Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName),
@@ -54,7 +54,7 @@ final class StandInVendorCa {
         return new FactoryCertificate(phone.getPrivate(), sign(builder));
     }
 
-    FactoryCertificate issueValid(String commonName) throws Exception {
+    public FactoryCertificate issueValid(String commonName) throws Exception {
         return issue(commonName, Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400L * 365));
     }
 
@@ -70,12 +70,12 @@ final class StandInVendorCa {
     }
 
     /** PKCS#8, the form every TLS client reads (curl's OpenSSL included). */
-    static String pkcs8(PrivateKey key) {
+    public static String pkcs8(PrivateKey key) {
         return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
     }
 
-    static String pem(Object... objects) throws Exception {
+    public static String pem(Object... objects) throws Exception {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             for (Object o : objects) {

@@ -1,4 +1,4 @@
-package io.voxgate.provisioning.tls;
+package io.voxgate.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,9 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.voxgate.certs.KeyAlgorithm;
-import io.voxgate.certs.MacAddress;
-import io.voxgate.certs.SwitchPki;
 
 /** What a factory or switch certificate must look like to be a phone's identity. */
 class DeviceCertificateVerifierTest {

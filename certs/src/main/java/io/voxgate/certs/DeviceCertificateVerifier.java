@@ -1,4 +1,4 @@
-package io.voxgate.provisioning.tls;
+package io.voxgate.certs;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
@@ -25,11 +25,9 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
-import io.voxgate.certs.MacAddress;
-import io.voxgate.certs.SwitchPki;
 
 /**
- * Judges the certificate a phone presents to the provisioning server: a PKIX path to the switch's
+ * Judges the certificate a phone presents, to the provisioning server or on SIP-over-TLS: a PKIX path to the switch's
  * root (through its device CA) or to a manufacturer root the operator trusts, valid now, meant for
  * TLS clients, not on the device CA's CRL, and naming a MAC. Factory certificates name the MAC in
  * their own ways (Yealink, Poly and Grandstream put it in the CN, Cisco's MIC as
@@ -64,7 +62,23 @@ public final class DeviceCertificateVerifier {
         return issuers.toArray(X509Certificate[]::new);
     }
 
+    /** The full verdict: {@link #identify}, then the device CA's current CRL. */
     public DeviceIdentity verify(X509Certificate[] presented) throws CertificateRefusal {
+        DeviceIdentity identity = identify(presented);
+        if (identity.issuedBySwitch() && isRevoked(presented[0])) {
+            String serial = presented[0].getSerialNumber().toString(16);
+            throw new CertificateRefusal(CertificateRefusal.Reason.REVOKED, "serial " + serial + " is on the device CA's CRL",
+                    identity.mac(), serial);
+        }
+        return identity;
+    }
+
+    /**
+     * Everything but revocation: path, validity, usage and MAC. A connection can keep the answer
+     * (PKIX path validation was 13 % of the CPU of a REGISTER flood from a client presenting a
+     * certificate) and ask {@link #isRevoked} per request.
+     */
+    public DeviceIdentity identify(X509Certificate[] presented) throws CertificateRefusal {
         if (presented == null || presented.length == 0) {
             throw new CertificateRefusal(CertificateRefusal.Reason.UNTRUSTED, "no certificate", null, null);
         }
@@ -78,12 +92,13 @@ public final class DeviceCertificateVerifier {
             throw new CertificateRefusal(CertificateRefusal.Reason.NO_MAC, "the certificate names no MAC address ("
                     + leaf.getSubjectX500Principal().getName() + ")", null, serial);
         }
-        if (ours && pki.currentCrl().isRevoked(leaf)) {
-            throw new CertificateRefusal(CertificateRefusal.Reason.REVOKED, "serial " + serial + " is on the device CA's CRL",
-                    claimedMac, serial);
-        }
         return new DeviceIdentity(claimedMac, ours ? DeviceIdentity.SWITCH_ISSUER : anchor.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber());
+    }
+
+    /** Whether the device CA's current CRL lists the certificate; cheap, so asked on every request. */
+    public boolean isRevoked(X509Certificate device) {
+        return pki.currentCrl().isRevoked(device);
     }
 
     /** Validates up to one of the trust anchors and returns it. */

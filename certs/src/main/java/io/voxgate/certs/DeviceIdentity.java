@@ -1,4 +1,4 @@
-package io.voxgate.provisioning.tls;
+package io.voxgate.certs;
 
 import java.math.BigInteger;
 
