@@ -9,7 +9,7 @@ import java.security.cert.CertificateException;
 public final class CertificateRefusal extends CertificateException {
 
     public enum Reason {
-        EXPIRED, NOT_YET_VALID, REVOKED, UNTRUSTED, NOT_FOR_CLIENTS, NO_MAC
+        EXPIRED, NOT_YET_VALID, REVOKED, SUPERSEDED, UNTRUSTED, NOT_FOR_CLIENTS, NO_MAC
     }
 
     private final Reason reason;

@@ -37,8 +37,12 @@ import javax.naming.ldap.Rdn;
 public final class DeviceCertificateVerifier {
 
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    // 12 hex digits, bare or in pairs joined by ':' or '-', not part of a longer run such as an EUI-64
     private static final Pattern MAC_IN_TEXT = Pattern.compile(
-            "(?<![0-9A-Fa-f])(\\p{XDigit}{2}(?:[:-]?\\p{XDigit}{2}){5})(?![0-9A-Fa-f])");
+            "(?<![0-9A-Fa-f])(?<!\\p{XDigit}[:-])(\\p{XDigit}{2}(?:[:-]?\\p{XDigit}{2}){5})(?![0-9A-Fa-f])(?![:-]\\p{XDigit})");
+    private static final String MAC_URN = "urn:dev:mac:";
+    private static final int DNS_NAME = 2;
+    private static final int URI_NAME = 6;
 
     private final SwitchPki pki;
     private final List<X509Certificate> manufacturerRoots;
@@ -85,15 +89,31 @@ public final class DeviceCertificateVerifier {
         X509Certificate leaf = presented[0];
         String claimedMac = macOf(leaf).orElse(null);
         String serial = leaf.getSerialNumber().toString(16);
+        if (leaf.getBasicConstraints() != -1) {
+            throw new CertificateRefusal(CertificateRefusal.Reason.NOT_FOR_CLIENTS, "a CA certificate is no phone's", claimedMac, serial);
+        }
         X509Certificate anchor = validatePath(presented, claimedMac, serial);
         boolean ours = anchor.equals(pki.rootCaCertificate());
+        if (ours && !leaf.getIssuerX500Principal().equals(pki.deviceCaCertificate().getSubjectX500Principal())) {
+            // the switch's server certificate is root-signed and may be used by clients: it is still no phone
+            throw new CertificateRefusal(CertificateRefusal.Reason.UNTRUSTED, "not issued by the switch's device CA", claimedMac, serial);
+        }
         requireClientUsage(leaf, ours, claimedMac, serial);
         if (claimedMac == null) {
-            throw new CertificateRefusal(CertificateRefusal.Reason.NO_MAC, "the certificate names no MAC address ("
-                    + leaf.getSubjectX500Principal().getName() + ")", null, serial);
+            throw new CertificateRefusal(CertificateRefusal.Reason.NO_MAC, "the certificate names no MAC address, or more than one",
+                    null, serial);
+        }
+        if (ours && !isLatestIssued(claimedMac, leaf)) {
+            throw new CertificateRefusal(CertificateRefusal.Reason.SUPERSEDED, "serial " + serial + " was replaced by a newer "
+                    + "certificate for this MAC", claimedMac, serial);
         }
         return new DeviceIdentity(claimedMac, ours ? DeviceIdentity.SWITCH_ISSUER : anchor.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber());
+    }
+
+    /** Re-issuing a phone's certificate (a new enrolment, a lost device) retires the ones before it. */
+    private boolean isLatestIssued(String mac, X509Certificate leaf) {
+        return pki.deviceCertificate(new MacAddress(mac)).map(leaf::equals).orElse(false);
     }
 
     /** Whether the device CA's current CRL lists the certificate; cheap, so asked on every request. */
@@ -106,10 +126,16 @@ public final class DeviceCertificateVerifier {
         Set<TrustAnchor> anchors = new HashSet<>();
         anchors.add(new TrustAnchor(pki.rootCaCertificate(), null));
         manufacturerRoots.forEach(root -> anchors.add(new TrustAnchor(root, null)));
+        // The path runs from the leaf up to the first certificate an anchor issued, or that is an
+        // anchor (a configured intermediate, or a root the phone sends along): the rest is not needed.
         List<X509Certificate> path = new ArrayList<>();
         for (X509Certificate certificate : presented) {
-            if (anchors.stream().noneMatch(a -> a.getTrustedCert().equals(certificate))) {
-                path.add(certificate); // a phone that sends the root along: the anchor is not part of the path
+            if (anchors.stream().anyMatch(a -> a.getTrustedCert().equals(certificate))) {
+                break;
+            }
+            path.add(certificate);
+            if (anchors.stream().anyMatch(a -> a.getTrustedCert().getSubjectX500Principal().equals(certificate.getIssuerX500Principal()))) {
+                break;
             }
         }
         X509Certificate deviceCa = pki.deviceCaCertificate();
@@ -161,45 +187,45 @@ public final class DeviceCertificateVerifier {
         }
     }
 
-    /** The MAC a certificate names: in its CN, else in a DNS or URI subjectAltName. */
+    /**
+     * The MAC a certificate names: the one distinct MAC among its CNs and DNS or URI
+     * subjectAltNames. None, or two different ones, is no identity: guessing would bind the wrong
+     * phone.
+     */
     static Optional<String> macOf(X509Certificate certificate) {
+        Set<String> found = new HashSet<>();
         try {
             for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    Optional<String> mac = macIn(rdn.getValue().toString());
-                    if (mac.isPresent()) {
-                        return mac;
-                    }
+                if ("CN".equalsIgnoreCase(rdn.getType()) && !macsIn(rdn.getValue().toString(), found)) {
+                    return Optional.empty();
                 }
             }
             Collection<List<?>> names = certificate.getSubjectAlternativeNames();
             for (List<?> name : names == null ? List.<List<?>>of() : names) {
-                if (name.get(1) instanceof String text) {
-                    Optional<String> mac = macIn(text);
-                    if (mac.isPresent()) {
-                        return mac;
-                    }
+                int type = (Integer) name.get(0);
+                if ((type == DNS_NAME || type == URI_NAME) && name.get(1) instanceof String text
+                        && !macsIn(text.regionMatches(true, 0, MAC_URN, 0, MAC_URN.length()) ? text.substring(MAC_URN.length()) : text, found)) {
+                    return Optional.empty();
                 }
             }
         } catch (InvalidNameException | CertificateParsingException e) {
             return Optional.empty();
         }
-        return Optional.empty();
+        return found.size() == 1 ? Optional.of(found.iterator().next()) : Optional.empty();
     }
 
-    private static Optional<String> macIn(String text) {
+    /** Adds the MACs in {@code text} to {@code found}; false when the text holds more than one (two MACs in one CN). */
+    private static boolean macsIn(String text, Set<String> found) {
         Matcher m = MAC_IN_TEXT.matcher(text);
-        if (!m.find()) {
-            return Optional.empty();
+        int here = 0;
+        while (m.find()) {
+            try {
+                found.add(MacAddress.parse(m.group(1).toLowerCase(Locale.ROOT)).canonical());
+            } catch (IllegalArgumentException mixedSeparators) {
+                return false;
+            }
+            here++;
         }
-        String found = m.group(1);
-        if (m.find()) {
-            return Optional.empty(); // two candidates: guessing would bind the wrong phone
-        }
-        try {
-            return Optional.of(MacAddress.parse(found.toLowerCase(Locale.ROOT)).canonical());
-        } catch (IllegalArgumentException mixedSeparators) {
-            return Optional.empty();
-        }
+        return here <= 1;
     }
 }

@@ -84,6 +84,30 @@ class DeviceCertificateVerifierTest {
                 .isInstanceOf(CertificateRefusal.class);
     }
 
+    @Test
+    void aCaCertificateOrAnEui64OrACertificateReplacedSinceIsNoPhonesIdentity() throws Exception {
+        assertThatThrownBy(() -> verifier.verify(new X509Certificate[] {pki.deviceCaCertificate()}))
+                .isInstanceOfSatisfying(CertificateRefusal.class,
+                        r -> assertThat(r.reason()).isEqualTo(CertificateRefusal.Reason.NOT_FOR_CLIENTS));
+        assertThatThrownBy(() -> verifier.verify(new X509Certificate[] {vendorRoot})).isInstanceOf(CertificateRefusal.class);
+        assertThatThrownBy(() -> verifier.verify(leaf("CN=00:11:22:ff:fe:33:44:55", null)))
+                .isInstanceOfSatisfying(CertificateRefusal.class, r -> assertThat(r.reason()).isEqualTo(CertificateRefusal.Reason.NO_MAC));
+        assertThatThrownBy(() -> verifier.verify(leaf("CN=00aabbccddee,CN=00aabbccddff", null)))
+                .isInstanceOfSatisfying(CertificateRefusal.class, r -> assertThat(r.reason()).isEqualTo(CertificateRefusal.Reason.NO_MAC));
+
+        var first = pki.issueDevice(MacAddress.parse("00:15:65:00:00:5e"), KeyAlgorithm.EC_P256);
+        pki.issueDevice(MacAddress.parse("00:15:65:00:00:5e"), KeyAlgorithm.EC_P256); // re-enrolled: a new key
+        assertThatThrownBy(() -> verifier.verify(new X509Certificate[] {first.certificate()}))
+                .isInstanceOfSatisfying(CertificateRefusal.class, r -> assertThat(r.reason()).isEqualTo(CertificateRefusal.Reason.SUPERSEDED));
+    }
+
+    @Test
+    void aFullChainWithTheRootAlongValidates() throws Exception {
+        var issued = pki.issueDevice(MacAddress.parse("00:15:65:00:00:6f"), KeyAlgorithm.EC_P256);
+
+        assertThat(verifier.verify(issued.chain().toArray(X509Certificate[]::new)).mac()).isEqualTo("00156500006f");
+    }
+
     private static X509Certificate[] leaf(String subject, KeyPurposeId purpose) throws Exception {
         return new X509Certificate[] {certificate(subject, "CN=Stand-in Cisco Root", keys(), purpose, false)};
     }

@@ -1,40 +1,45 @@
 package io.voxgate.provisioning;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.voxgate.certs.CertificateRefusal;
 import io.voxgate.config.audit.AuditEvent;
 import io.voxgate.config.audit.AuditLog;
-import io.voxgate.config.tenant.TenantDirectory;
-import io.voxgate.certs.CertificateRefusal;
 import io.voxgate.provisioning.tls.PhoneTrustManager;
 
 /**
- * Audits the certificates the handshake refused, off the handshake's thread. A revoked
- * certificate passed every other check, so its MAC is real: the event goes to that phone's
- * tenant. Any other refusal names a MAC nobody vouched for, so it goes to the control log,
- * where a forged certificate cannot fill a tenant's log.
+ * Audits the certificates the handshake refused, off the handshake's thread. The trust decision
+ * comes before the client proves it holds the key (CertificateVerify), and certificates are
+ * public, so a refusal says nothing trustworthy about who sent it: every one goes to the control
+ * log, never to a tenant's, and at most {@link #EVENTS_PER_SOURCE} a minute per source are written
+ * (the rest are counted), on a writer of its own whose queue drops when full. A flood of forged
+ * certificates can neither fill a log nor take the threads phones are served on.
  */
-final class HandshakeAudit implements PhoneTrustManager.RefusalListener {
+final class HandshakeAudit implements PhoneTrustManager.RefusalListener, AutoCloseable {
 
+    static final int EVENTS_PER_SOURCE = 5;
     private static final Logger log = LoggerFactory.getLogger(HandshakeAudit.class);
 
     private final AuditLog audit;
-    private final TenantDirectory tenants;
-    private final Executor blocking;
     private final MeterRegistry metrics;
+    private final RequestRateLimit perSource = new RequestRateLimit(EVENTS_PER_SOURCE, Duration.ofMinutes(1));
+    private final ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64),
+            Thread.ofPlatform().name("voxgate-handshake-audit").daemon().factory(), new ThreadPoolExecutor.AbortPolicy());
 
-    HandshakeAudit(AuditLog audit, TenantDirectory tenants, Executor blocking, MeterRegistry metrics) {
+    HandshakeAudit(AuditLog audit, MeterRegistry metrics) {
         this.audit = audit;
-        this.tenants = tenants;
-        this.blocking = blocking;
         this.metrics = metrics;
     }
 
@@ -43,28 +48,42 @@ final class HandshakeAudit implements PhoneTrustManager.RefusalListener {
         String reason = refusal.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         metrics.counter("voxgate.provisioning.handshake.refusals", "reason", reason).increment();
         String address = peer == null ? null : peer.getHostString();
-        log.info("provisioning: certificate from {} refused: {}", address, refusal.getMessage());
+        if (!perSource.allow(peer == null ? "unknown" : RequestRateLimit.sourceKey(peer))) {
+            metrics.counter("voxgate.provisioning.handshake.refusals.unaudited").increment();
+            return;
+        }
+        log.info("provisioning: certificate from {} refused: {}", address, printable(refusal.getMessage()));
         try {
-            blocking.execute(() -> record(address, refusal, reason));
+            writer.execute(() -> record(address, refusal, reason));
         } catch (RejectedExecutionException busy) {
-            log.warn("provisioning: refusal from {} not audited: the executor is full", address);
+            metrics.counter("voxgate.provisioning.handshake.refusals.unaudited").increment();
         }
     }
 
     private void record(String address, CertificateRefusal refusal, String reason) {
         Map<String, String> detail = new HashMap<>();
         detail.put("reason", reason);
-        detail.put("detail", refusal.getMessage().length() > 300 ? refusal.getMessage().substring(0, 300) : refusal.getMessage());
+        detail.put("detail", printable(refusal.getMessage()));
         if (refusal.serial() != null) {
             detail.put("certificate_serial", refusal.serial());
         }
         String mac = refusal.claimedMac();
-        var tenant = mac != null && refusal.reason() == CertificateRefusal.Reason.REVOKED ? tenants.findByDeviceMac(mac).orElse(null) : null;
         try {
-            audit.record(tenant, new AuditEvent(mac == null ? "device:unknown" : "device:" + mac, "provisioning.handshake", mac,
-                    address, AuditEvent.Outcome.REFUSED, detail));
+            audit.record(null, new AuditEvent("device:" + (mac == null ? "unknown" : mac), "provisioning.handshake", mac, address,
+                    AuditEvent.Outcome.REFUSED, detail));
         } catch (RuntimeException e) {
             log.warn("provisioning: refusal from {} not audited: {}", address, e.toString());
         }
+    }
+
+    /** A certificate's names are the sender's text: no control characters into logs, at most 300 characters. */
+    static String printable(String text) {
+        String clean = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 300 ? clean.substring(0, 300) : clean;
+    }
+
+    @Override
+    public void close() {
+        writer.shutdown();
     }
 }

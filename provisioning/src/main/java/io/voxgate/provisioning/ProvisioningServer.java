@@ -34,7 +34,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.voxgate.certs.Credential;
 import io.voxgate.certs.TlsPolicy;
 import io.voxgate.config.audit.AuditLog;
-import io.voxgate.config.tenant.TenantDirectory;
 import io.voxgate.provisioning.enrolment.EnrolmentHandler;
 import io.voxgate.provisioning.enrolment.EnrolmentService;
 import io.voxgate.certs.DeviceCertificateVerifier;
@@ -56,6 +55,7 @@ public final class ProvisioningServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService blocking;
     private final Channel channel;
+    private AutoCloseable alsoClose;
 
     private ProvisioningServer(EventLoopGroup boss, EventLoopGroup workers, ExecutorService blocking, Channel channel) {
         this.boss = boss;
@@ -65,10 +65,11 @@ public final class ProvisioningServer implements AutoCloseable {
     }
 
     public static ProvisioningServer start(InetSocketAddress address, Credential serverCredential, DeviceCertificateVerifier verifier,
-                                           ProvisioningService service, AuditLog audit, TenantDirectory tenants,
+                                           ProvisioningService service, AuditLog audit,
                                            MeterRegistry metrics) throws SSLException, InterruptedException {
         ExecutorService blocking = boundedExecutor("voxgate-provisioning");
-        PhoneTrustManager trust = new PhoneTrustManager(verifier, new HandshakeAudit(audit, tenants, blocking, metrics));
+        HandshakeAudit refusals = new HandshakeAudit(audit, metrics);
+        PhoneTrustManager trust = new PhoneTrustManager(verifier, refusals);
         SslContext tls = SslContextBuilder.forServer(serverCredential.privateKey(), serverCredential.presentedChain())
                 .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                 .protocols(TlsPolicy.PROTOCOLS)
@@ -76,7 +77,10 @@ public final class ProvisioningServer implements AutoCloseable {
                 .clientAuth(ClientAuth.REQUIRE)
                 .trustManager(trust)
                 .build();
-        return bind(address, tls, () -> new PhoneRequestHandler(service, verifier, blocking), blocking, "provisioning (mutual TLS)");
+        ProvisioningServer server = bind(address, tls, () -> new PhoneRequestHandler(service, verifier, blocking), blocking,
+                "provisioning (mutual TLS)");
+        server.alsoClose = refusals;
+        return server;
     }
 
     /**
@@ -109,7 +113,8 @@ public final class ProvisioningServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             // the engine knows the peer, so the trust manager can say who was refused
-                            SslHandler ssl = tls.newHandler(ch.alloc(), ch.remoteAddress().getHostString(), ch.remoteAddress().getPort());
+                            SslHandler ssl = tls.newHandler(ch.alloc(), ch.remoteAddress().getAddress().getHostAddress(), ch.remoteAddress().getPort(),
+                                    blocking); // the trust decision (PKIX, the CRL) runs there, not on the event loop
                             ssl.setHandshakeTimeout(HANDSHAKE_SECONDS, TimeUnit.SECONDS);
                             ch.pipeline()
                                     .addLast("tls", ssl)
@@ -146,6 +151,13 @@ public final class ProvisioningServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         blocking.shutdown();
+        if (alsoClose != null) {
+            try {
+                alsoClose.close();
+            } catch (Exception e) {
+                log.debug("closing {}: {}", alsoClose, e.toString());
+            }
+        }
         try {
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -73,7 +73,7 @@ public final class ProvisioningService {
     }
 
     public Response serve(Request request) {
-        String address = request.peer().getHostString();
+        String address = RequestRateLimit.sourceKey(request.peer());
         if (!perAddress.allow(address)) {
             return tooMany(perAddress.secondsUntilReset(address), "address");
         }
@@ -155,6 +155,19 @@ public final class ProvisioningService {
         record(request, tenant, AuditEvent.Outcome.SUCCESS, 200, null, Map.of("vendor", vendor.id()));
         metrics.counter("voxgate.provisioning.downloads", "vendor", vendor.id()).increment();
         return new Response(200, VendorTemplates.contentType(vendor), body, Map.of());
+    }
+
+    /**
+     * A connection whose certificate was revoked or superseded after its handshake: refused, and
+     * audited in the control log (as the handshake's refusals are).
+     */
+    public Response certificateRefused(InetSocketAddress peer, String path, io.voxgate.certs.CertificateRefusal refusal) {
+        String mac = refusal.claimedMac();
+        audit.record(null, new AuditEvent("device:" + (mac == null ? "unknown" : mac), ACTION, path.length() > 200 ? path.substring(0, 200)
+                : path, peer.getHostString(), AuditEvent.Outcome.REFUSED, Map.of("status", "403", "reason",
+                refusal.reason().name().toLowerCase(java.util.Locale.ROOT))));
+        metrics.counter("voxgate.provisioning.refusals", "status", "403").increment();
+        return Response.text(403, "forbidden");
     }
 
     private Response refuse(Request request, Tenant tenant, int status, String reason, Map<String, String> detail) {

@@ -60,7 +60,7 @@ class EnrolmentServerTest {
                 "[0-9].", Duration.ofDays(1)), Pem.certificate(fixture.pki.rootCaCertificate()),
                 new ProvisioningService.RateLimits(1000, 1000, Duration.ofMinutes(1)), fixture.metrics);
         provisioning = ProvisioningServer.start(new InetSocketAddress("127.0.0.1", 0), fixture.pki.serverCredential(),
-                new DeviceCertificateVerifier(fixture.pki, List.of()), files, fixture.audit, fixture.tenants, fixture.metrics);
+                new DeviceCertificateVerifier(fixture.pki, List.of()), files, fixture.audit, fixture.metrics);
         String provisioningUrl = "https://127.0.0.1:" + provisioning.address().getPort() + "/";
         EnrolmentService service = new EnrolmentService(new ActivationCodes(fixture.database), fixture.tenants, fixture.devices,
                 fixture.pki, fixture.audit, provisioningUrl, 1000, fixture.metrics);
@@ -181,6 +181,29 @@ class EnrolmentServerTest {
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(fixture.pki.deviceCertificate(io.voxgate.certs.MacAddress.parse("0015650000b0"))).isEmpty();
+    }
+
+    @Test
+    void aCodeCannotClaimARealMacNobodyEnrolled() throws Exception {
+        IssuedCode code = admin.createActivationCode(fixture.acme, "1001", Duration.ofHours(1), "cli:test");
+
+        HttpResponse<String> response = anonymous.post("/enrol", body(code.code(), csr(ecKeys())).put("mac", "00:15:65:12:34:56")
+                .put("vendor", "yealink").toString());
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(fixture.tenants.findByDeviceMac("001565123456")).as("no device created").isEmpty();
+        assertThat(lastEvent("enrolment.redeem").detailJson()).contains("not enrolled for this user");
+    }
+
+    @Test
+    void aHardPhoneAnAdminEnrolledGetsItsCertificateWithTheOwnersCode() throws Exception {
+        admin.enrol(fixture.acme, io.voxgate.certs.MacAddress.parse("00:15:65:00:00:c1"), "yealink", "T54W", "1001", "cli:test");
+        IssuedCode code = admin.createActivationCode(fixture.acme, "1001", Duration.ofHours(1), "cli:test");
+
+        HttpResponse<String> response = anonymous.post("/enrol", body(code.code(), csr(ecKeys())).put("mac", "0015650000c1").toString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(json.readTree(response.body()).get("provisioningUrl").asText()).endsWith("/0015650000c1.cfg");
     }
 
     private static AuditRecord lastEvent(String action) {

@@ -56,7 +56,7 @@ final class ProvisioningStack implements AutoCloseable {
                 new ProvisioningService.RateLimits(p.requestsPerMinutePerAddress(), p.requestsPerMinutePerCertificate(),
                         Duration.ofMinutes(1)), metrics);
         ProvisioningServer server = ProvisioningServer.start(new InetSocketAddress(InetAddress.ofLiteral(p.listenAddress()),
-                p.httpsPort()), pki.serverCredential(), verifier, service, audit, tenants, metrics);
+                p.httpsPort()), pki.serverCredential(), verifier, service, audit, metrics);
         if (p.enrolmentPort() == 0) {
             return new ProvisioningStack(server, null);
         }

@@ -43,6 +43,12 @@ public final class TestPhone implements AutoCloseable {
 
     /** The same with an SDP body (empty for none). */
     public String request(String method, String target, String callId, String branch, String extraHeaders, String sdp) {
+        return request(method, target, callId, branch, extraHeaders, sdp, "application/sdp");
+    }
+
+    /** A request whose body is of {@code contentType} (application/sdp, multipart/mixed;boundary=...). */
+    public String request(String method, String target, String callId, String branch, String extraHeaders, String sdp,
+                          String contentType) {
         return method + " sip:" + target + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/TLS 127.0.0.1:" + sip.localPort() + ";branch=" + branch + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
@@ -52,7 +58,7 @@ public final class TestPhone implements AutoCloseable {
                 + "CSeq: " + (cseq++) + " " + method + "\r\n"
                 + "Contact: " + contact() + "\r\n"
                 + extraHeaders
-                + (sdp.isEmpty() ? "" : "Content-Type: application/sdp\r\n")
+                + (sdp.isEmpty() ? "" : "Content-Type: " + contentType + "\r\n")
                 + "Content-Length: " + sdp.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + sdp;
     }
 
@@ -62,13 +68,18 @@ public final class TestPhone implements AutoCloseable {
     }
 
     public Response authenticatedInvite(String target, String callId, String branch, String extraHeaders, String sdp) throws IOException {
-        Response challenge = sip.send(request("INVITE", target, callId, branch + "-1", extraHeaders, sdp));
+        return authenticatedInvite(target, callId, branch, extraHeaders, sdp, "application/sdp");
+    }
+
+    public Response authenticatedInvite(String target, String callId, String branch, String extraHeaders, String sdp, String contentType)
+            throws IOException {
+        Response challenge = sip.send(request("INVITE", target, callId, branch + "-1", extraHeaders, sdp, contentType));
         if (challenge.status() != 407) {
             return challenge;
         }
         String authorization = TestSipClient.authorization(challenge.all("Proxy-Authenticate").getLast(), "INVITE", "sip:" + target,
                 user, password, 1).replace("Authorization:", "Proxy-Authorization:");
-        return sip.send(request("INVITE", target, callId, branch, authorization + extraHeaders, sdp));
+        return sip.send(request("INVITE", target, callId, branch, authorization + extraHeaders, sdp, contentType));
     }
 
     /** Registers {@code callee}, calls it (answering the 407) and returns the INVITE as the callee received it. */

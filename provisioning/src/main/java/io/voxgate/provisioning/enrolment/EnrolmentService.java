@@ -72,7 +72,7 @@ public final class EnrolmentService {
     }
 
     public Response enrol(InetSocketAddress peer, byte[] body) {
-        String address = peer.getHostString();
+        String address = RequestRateLimit.sourceKey(peer);
         if (!perAddress.allow(address)) {
             metrics.counter("voxgate.provisioning.rate.limited", "per", "enrolment-address").increment();
             return problem(429, "Too many requests", "try again in " + perAddress.secondsUntilReset(address) + " s", null);
@@ -100,48 +100,48 @@ public final class EnrolmentService {
             return problem(400, "Invalid CSR", e.getMessage(), "csr");
         }
         String mac;
-        Vendor vendor;
         try {
             mac = text(request, "mac").map(m -> MacAddress.parse(m).canonical()).orElse(null);
-            vendor = text(request, "vendor").map(Vendor::fromId).orElse(mac == null ? Vendor.SOFTPHONE : null);
         } catch (IllegalArgumentException e) {
-            return problem(400, "Invalid field", e.getMessage(), e.getMessage().contains("vendor") ? "vendor" : "mac");
+            return problem(400, "Invalid field", e.getMessage(), "mac");
         }
         String model = text(request, "model").filter(m -> m.length() <= 100).orElse(null);
-        if (mac == null) {
+        boolean pseudoMac = mac == null;
+        if (pseudoMac) {
             mac = unusedPseudoMac();
         }
-        return redeem(peer, code.get(), csr.get(), mac, vendor, model);
+        return redeem(peer, code.get(), csr.get(), mac, pseudoMac, model);
     }
 
-    private Response redeem(InetSocketAddress peer, String code, String csr, String mac, Vendor vendor, String model) {
+    private Response redeem(InetSocketAddress peer, String code, String csr, String mac, boolean pseudoMac, String model) {
         Redemption redemption = codes.redeem(code, mac);
         return switch (redemption) {
             case Redemption.Unknown() -> refuse(peer, null, mac, "unknown activation code");
             case Redemption.AlreadyUsed(Tenant tenant) -> refuse(peer, tenant, mac, "activation code already used");
             case Redemption.Expired(Tenant tenant) -> refuse(peer, tenant, mac, "activation code expired");
-            case Redemption.Redeemed redeemed -> issue(peer, redeemed, csr, mac, vendor, model);
+            case Redemption.Redeemed redeemed -> issue(peer, redeemed, csr, mac, pseudoMac, model);
         };
     }
 
-    private Response issue(InetSocketAddress peer, Redemption.Redeemed redeemed, String csr, String mac, Vendor vendor, String model) {
+    private Response issue(InetSocketAddress peer, Redemption.Redeemed redeemed, String csr, String mac, boolean pseudoMac,
+                           String model) {
+        Vendor vendor;
         Tenant tenant = redeemed.tenant();
         Optional<Device> existing = devices.find(tenant, mac);
         if (existing.isPresent()) {
+            // a hard phone an admin enrolled for this very user: the code only replaces its missing factory certificate
             Device device = existing.get();
             if (!redeemed.userExtension().equals(device.ownerExtension()) || !"active".equals(device.status())) {
                 return refuse(peer, tenant, mac, "the phone is enrolled for another user, or not active");
             }
             vendor = Vendor.fromId(device.vendor());
+        } else if (!pseudoMac) {
+            // A code must not claim a real MAC nobody enrolled: the phone it belongs to (another tenant's,
+            // still in its box) would boot into this user's account. Admins enrol hard phones first.
+            return refuse(peer, tenant, mac, "the MAC is not enrolled for this user (an admin enrols hard phones first)");
         } else {
-            if (vendor == null) {
-                return problem(400, "Missing field", "vendor: yealink, poly, cisco, grandstream or softphone, for a phone not "
-                        + "enrolled yet (the activation code is used up: ask for a new one)", "vendor");
-            }
-            if (tenants.findByDeviceMac(mac).isPresent()) {
-                return refuse(peer, tenant, mac, "the MAC is enrolled in another tenant");
-            }
-            devices.add(tenant, mac, vendor.id(), model, redeemed.userExtension());
+            devices.add(tenant, mac, Vendor.SOFTPHONE.id(), model, redeemed.userExtension());
+            vendor = Vendor.SOFTPHONE;
         }
         DeviceCertificate issued = pki.issueDeviceFromCsr(new MacAddress(mac), csr);
         String serial = issued.certificate().getSerialNumber().toString(16);

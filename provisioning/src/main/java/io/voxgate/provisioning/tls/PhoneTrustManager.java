@@ -33,8 +33,7 @@ public final class PhoneTrustManager extends ClientCertificateTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        check(chain, engine == null || engine.getPeerHost() == null ? null
-                : InetSocketAddress.createUnresolved(engine.getPeerHost(), engine.getPeerPort()));
+        check(chain, engine == null || engine.getPeerHost() == null ? null : peer(engine.getPeerHost(), engine.getPeerPort()));
     }
 
     @Override
@@ -45,6 +44,15 @@ public final class PhoneTrustManager extends ClientCertificateTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
         check(chain, null);
+    }
+
+    /** The engine knows the peer as the text the server gave it: a literal address, never a name to look up. */
+    private static InetSocketAddress peer(String host, int port) {
+        try {
+            return new InetSocketAddress(java.net.InetAddress.ofLiteral(host), port);
+        } catch (IllegalArgumentException notALiteral) {
+            return InetSocketAddress.createUnresolved(host, port);
+        }
     }
 
     private void check(X509Certificate[] chain, InetSocketAddress peer) throws CertificateRefusal {

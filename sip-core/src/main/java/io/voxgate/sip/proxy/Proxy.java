@@ -345,7 +345,10 @@ public final class Proxy {
         String branch = addVia(copy, target, loopKey);
         byte[] sdp = sdpOf(copy);
         MediaAnchor.Result result = null;
-        if (sdp != null) {
+        if (isMultipart(copy) && negotiatesMedia(copy.getMethod())) {
+            // an offer inside a multipart body would reach the callee unanchored
+            result = MULTIPART_REFUSED;
+        } else if (sdp != null) {
             result = media.offer(new MediaAnchor.Offer(tenant == null ? "" : tenant.slug(),
                     copy.getCallId().getCallId(), branch, copy.getFromTag(), copy.getToTag() != null,
                     tenant != null && tenant.plainRtpAllowed(), sdp));
@@ -382,8 +385,8 @@ public final class Proxy {
      * Warning saying why, and true comes back for a 2xx, whose call the proxy then ends.
      */
     private boolean anchorAnswer(ProxyTransaction txn, ProxyTransaction.Branch branch, SIPResponse response, byte[] answer) {
-        MediaAnchor.Result result = media.answer(new MediaAnchor.Answer(txn.callId, branch.id, response.getToTag(),
-                response.getStatusCode() < 300, answer));
+        MediaAnchor.Result result = answer == null ? MULTIPART_REFUSED : media.answer(new MediaAnchor.Answer(txn.callId, branch.id,
+                response.getToTag(), response.getStatusCode() < 300, answer));
         if (result instanceof MediaAnchor.Result.Sdp rewritten) {
             setSdp(response, rewritten.sdp());
             return false;
@@ -469,7 +472,7 @@ public final class Proxy {
             return; // §16.7 step 5: a 100 is never forwarded
         }
         byte[] answer = sdpOf(response);
-        if (answer != null) {
+        if (answer != null || (isMultipart(response) && negotiatesMedia(response.getCSeq().getMethod()))) {
             anchorAnswer(txn, branch, response, answer); // refused: early media goes nowhere, the call may still be answered
         }
         synchronized (txn) {
@@ -491,7 +494,8 @@ public final class Proxy {
         boolean forwardable = popOurVia(response);
         int status = response.getStatusCode();
         byte[] answer = sdpOf(response);
-        boolean unanchored = forwardable && answer != null && status < 300 && anchorAnswer(txn, branch, response, answer);
+        boolean mediaBody = answer != null || (isMultipart(response) && negotiatesMedia(response.getCSeq().getMethod()));
+        boolean unanchored = forwardable && mediaBody && status < 300 && anchorAnswer(txn, branch, response, answer);
         synchronized (txn) {
             boolean first = branch.finalStatus == 0;
             branch.finalStatus = status;
@@ -826,6 +830,21 @@ public final class Proxy {
         }
         return "application".equalsIgnoreCase(type.getContentType()) && "sdp".equalsIgnoreCase(type.getContentSubType()) ? body : null;
     }
+
+    /** A multipart body may carry SDP the anchor never sees; it is refused rather than passed around the relay. */
+    private static boolean isMultipart(gov.nist.javax.sip.message.SIPMessage message) {
+        var type = message.getContentTypeHeader();
+        byte[] body = message.getRawContent();
+        return type != null && body != null && body.length > 0 && "multipart".equalsIgnoreCase(type.getContentType());
+    }
+
+    /** The methods whose bodies offer or answer media (RFC 3261, RFC 3311, RFC 3262). */
+    private static boolean negotiatesMedia(String method) {
+        return "INVITE".equals(method) || "UPDATE".equals(method) || "PRACK".equals(method);
+    }
+
+    private static final MediaAnchor.Result.Refused MULTIPART_REFUSED = new MediaAnchor.Result.Refused(488,
+            "multipart bodies are not supported: send the SDP alone, as application/sdp");
 
     private static void setSdp(gov.nist.javax.sip.message.SIPMessage message, byte[] sdp) {
         message.setMessageContent("application", "sdp", sdp); // also sets Content-Length

@@ -54,7 +54,7 @@ public final class DeviceCertificateCheck {
         } catch (CertificateRefusal refusal) {
             return switch (refusal.reason()) {
                 case UNTRUSTED, EXPIRED, NOT_YET_VALID -> new Result.NotOurs(refusal.getMessage());
-                case NOT_FOR_CLIENTS, NO_MAC, REVOKED -> new Result.Invalid(refusal.getMessage());
+                case NOT_FOR_CLIENTS, NO_MAC, REVOKED, SUPERSEDED -> new Result.Invalid(refusal.getMessage());
             };
         }
     }

@@ -192,4 +192,19 @@ class CallHooksTest {
             alice.sip.sendRaw(TestPhone.answer(byeToAlice, 200, "OK", alice.contact()));
         }
     }
+
+    @Test
+    void aMultipartOfferIsRefusedAndAMultipartAnswerIsNotPassedOn() throws Exception {
+        String multipart = "--b1\r\nContent-Type: application/sdp\r\n\r\n" + OFFER + "--b1--\r\n";
+        try (TestPhone alice = new TestPhone(sip.client(), "1001", ACME, RunningSipSwitchAccess.PASSWORD);
+             TestPhone bob = new TestPhone(sip.client(), "1002", ACME, RunningSipSwitchAccess.PASSWORD)) {
+            bob.register();
+
+            Response refused = alice.skipTrying(alice.authenticatedInvite("1002@" + ACME, "call-multipart", "z9hG4bKmultipart",
+                    "", multipart, "multipart/mixed;boundary=b1"));
+
+            assertThat(refused.status()).isEqualTo(488);
+            assertThat(refused.header("Warning")).contains("multipart");
+        }
+    }
 }
