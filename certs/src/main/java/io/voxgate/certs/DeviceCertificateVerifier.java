@@ -89,10 +89,12 @@ public final class DeviceCertificateVerifier {
         X509Certificate leaf = presented[0];
         String claimedMac = macOf(leaf).orElse(null);
         String serial = leaf.getSerialNumber().toString(16);
+        X509Certificate anchor = validatePath(presented, claimedMac, serial);
         if (leaf.getBasicConstraints() != -1) {
+            // checked once the path is valid: a stranger's self-signed certificate (a CA by OpenSSL's
+            // default) is "untrusted", not "misused"
             throw new CertificateRefusal(CertificateRefusal.Reason.NOT_FOR_CLIENTS, "a CA certificate is no phone's", claimedMac, serial);
         }
-        X509Certificate anchor = validatePath(presented, claimedMac, serial);
         boolean ours = anchor.equals(pki.rootCaCertificate());
         if (ours && !leaf.getIssuerX500Principal().equals(pki.deviceCaCertificate().getSubjectX500Principal())) {
             // the switch's server certificate is root-signed and may be used by clients: it is still no phone
@@ -142,6 +144,10 @@ public final class DeviceCertificateVerifier {
         X509Certificate last = path.isEmpty() ? presented[0] : path.getLast();
         if (!path.isEmpty() && !last.equals(deviceCa) && last.getIssuerX500Principal().equals(deviceCa.getSubjectX500Principal())) {
             path.add(deviceCa); // phones we issued usually send their certificate alone
+        }
+        if (path.isEmpty()) {
+            // the client sent a trust anchor itself: an empty path would "validate" against any anchor
+            throw new CertificateRefusal(CertificateRefusal.Reason.NOT_FOR_CLIENTS, "a CA certificate is no phone's", mac, serial);
         }
         try {
             PKIXParameters parameters = new PKIXParameters(anchors);

@@ -102,6 +102,15 @@ class DeviceCertificateVerifierTest {
     }
 
     @Test
+    void aStrangersSelfSignedCaCertificateIsUntrustedNotMisused() throws Exception {
+        // what `openssl req -x509` makes by default (CA:TRUE): SIP's optional policy ignores such a certificate
+        X509Certificate stranger = certificate("CN=sipp", "CN=sipp", keys(), null, true);
+
+        assertThatThrownBy(() -> verifier.verify(new X509Certificate[] {stranger}))
+                .isInstanceOfSatisfying(CertificateRefusal.class, r -> assertThat(r.reason()).isEqualTo(CertificateRefusal.Reason.UNTRUSTED));
+    }
+
+    @Test
     void aFullChainWithTheRootAlongValidates() throws Exception {
         var issued = pki.issueDevice(MacAddress.parse("00:15:65:00:00:6f"), KeyAlgorithm.EC_P256);
 

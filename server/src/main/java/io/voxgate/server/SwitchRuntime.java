@@ -164,7 +164,8 @@ public final class SwitchRuntime implements AutoCloseable {
         char[] keystorePassword = PkiRuntime.keystorePassword(settings, env);
         admin = listening("admin.https-port", new InetSocketAddress(settings.admin().listenAddress(), settings.admin().httpsPort()),
                 () -> AdminHttpsServer.start(settings.admin().listenAddress(), settings.admin().httpsPort(),
-                        PkiRuntime.serverKeystore(settings), keystorePassword, health, metrics));
+                        PkiRuntime.serverKeystore(settings), keystorePassword, health, metrics,
+                        AdminApiServices.login(settings, configStore.database()), AdminApiServices.settings(settings)));
         register(admin);
 
         log.info("admin HTTPS listening on https://{}:{} (/health, /metrics)", settings.admin().listenAddress(), admin.port());

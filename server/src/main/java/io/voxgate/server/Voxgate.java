@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.voxgate.config.db.ConfigStoreException;
 import io.voxgate.server.cli.CertsCommand;
+import io.voxgate.server.cli.AdminsCommand;
 import io.voxgate.server.cli.AuditCommand;
 import io.voxgate.server.cli.DevicesCommand;
 import io.voxgate.server.cli.RunCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code voxgate}: runs the switch ({@code voxgate run}) and the operator commands. */
 @Command(name = "voxgate", mixinStandardHelpOptions = true, version = "Voxgate 0.1.0",
         description = "Secure SIP/SRTP voice switch.",
-        subcommands = {RunCommand.class, CertsCommand.class, TenantsCommand.class, UsersCommand.class, DevicesCommand.class, AuditCommand.class})
+        subcommands = {RunCommand.class, CertsCommand.class, TenantsCommand.class, UsersCommand.class, DevicesCommand.class, AuditCommand.class, AdminsCommand.class})
 public final class Voxgate {
 
     static final int EXIT_SETTINGS = 2;

@@ -29,6 +29,10 @@ public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
+    /** Each hash takes 64 MiB: a burst of logins waits here rather than taking the heap. */
+    private static final java.util.concurrent.Semaphore AT_ONCE = new java.util.concurrent.Semaphore(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+
     private final SecureRandom random = new SecureRandom();
 
     public String hash(char[] password) {
@@ -75,10 +79,12 @@ public final class PasswordHasher {
         generator.init(parameters);
         byte[] utf8 = toUtf8(password);
         byte[] out = new byte[length];
+        AT_ONCE.acquireUninterruptibly();
         try {
             generator.generateBytes(utf8, out);
             return out;
         } finally {
+            AT_ONCE.release();
             Arrays.fill(utf8, (byte) 0);
         }
     }

@@ -11,7 +11,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 /**
- * The admin HTTPS listener (Micronaut on Netty): /health and /metrics now, the admin API later.
+ * The admin HTTPS listener (Micronaut on Netty): /health, /metrics and the admin API under /api/v1.
  * TLS 1.2/1.3 with AEAD suites only, using the switch's server certificate.
  */
 public final class AdminHttpsServer implements AutoCloseable {
@@ -25,7 +25,7 @@ public final class AdminHttpsServer implements AutoCloseable {
     }
 
     public static AdminHttpsServer start(String listenAddress, int port, Path keystore, char[] keystorePassword,
-                                         SwitchHealth health, PrometheusMeterRegistry registry) {
+                                         SwitchHealth health, PrometheusMeterRegistry registry, Object... services) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("micronaut.application.name", "voxgate");
         properties.put("micronaut.banner.enabled", false);
@@ -45,6 +45,7 @@ public final class AdminHttpsServer implements AutoCloseable {
                 .banner(false)
                 .properties(properties)
                 .singletons(health, registry)
+                .singletons(services) // the admin API's services (AdminLogin, its settings), built by the launcher
                 .start();
         try {
             EmbeddedServer server = context.getBean(EmbeddedServer.class);

@@ -1,0 +1,253 @@
+package io.voxgate.admin.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.voxgate.config.admin.AdminAccount;
+import io.voxgate.config.admin.AdminAccountDirectory;
+import io.voxgate.config.admin.AdminSession;
+import io.voxgate.config.audit.AuditEvent;
+import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.user.CredentialSeal;
+
+/**
+ * Admin login: password (Argon2id) and TOTP code together, both mandatory. An account whose TOTP
+ * is not enrolled gets only a short enrolment token; a right password alone never opens a
+ * session. Every outcome answers the same to the client (which accounts exist is not its to
+ * learn), is audited with the reason, and failures count towards a lock. A login from a client
+ * the account has not used before is an audit event of its own and a WARN: the notification an
+ * operator's log shipping turns into an alert.
+ */
+public final class AdminLogin {
+
+    public static final int LOCK_AFTER_FAILURES = 5;
+    public static final Duration LOCK_DURATION = Duration.ofMinutes(15);
+    public static final Duration SESSION_LIFETIME = Duration.ofHours(12);
+    private static final String CONTROL_SCHEMA = "voxgate_control";
+    private static final Logger log = LoggerFactory.getLogger(AdminLogin.class);
+
+    /** What a login attempt came to. */
+    public sealed interface Result {
+        record Tokens(String accessToken, String refreshToken, Duration expiresIn, AdminPrincipal principal) implements Result {
+            @Override
+            public String toString() {
+                return "Tokens[" + principal + ", withheld]";
+            }
+        }
+
+        /** Right password, no TOTP yet: enrol one with this token. */
+        record TotpEnrolmentRequired(String enrolmentToken) implements Result {
+        }
+
+        /** Wrong email, password or code, a locked or disabled account, a replayed code: one answer for all. */
+        record Refused() implements Result {
+        }
+    }
+
+    /** @param client the address and user agent the attempt came from */
+    public record Client(String address, String userAgent) {
+    }
+
+    private final AdminAccountDirectory accounts;
+    private final TenantDirectory tenants;
+    private final PasswordHasher passwords;
+    private final Totp totp;
+    private final CredentialSeal seal;
+    private final AccessTokens tokens;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final String dummyHash;
+
+    public AdminLogin(AdminAccountDirectory accounts, TenantDirectory tenants, PasswordHasher passwords, Totp totp, CredentialSeal seal,
+                      AccessTokens tokens, AuditLog audit, Clock clock) {
+        this.accounts = accounts;
+        this.tenants = tenants;
+        this.passwords = passwords;
+        this.totp = totp;
+        this.seal = seal;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.clock = clock;
+        this.dummyHash = passwords.hash("no account has this password".toCharArray());
+    }
+
+    public Result login(String email, char[] password, String totpCode, Client client) {
+        Optional<AdminAccount> found = accounts.findByEmail(email);
+        if (found.isEmpty()) {
+            passwords.matches(password, dummyHash); // as slow as a real check: timing tells no account apart
+            record(null, "admin:" + printable(email), "admin.login", client, AuditEvent.Outcome.REFUSED, "unknown account");
+            return new Result.Refused();
+        }
+        AdminAccount account = found.get();
+        Instant now = clock.instant();
+        if (!"active".equals(account.status())) {
+            return refuse(account, client, "account disabled", false);
+        }
+        if (account.lockedUntil() != null && account.lockedUntil().isAfter(now)) {
+            return refuse(account, client, "account locked until " + account.lockedUntil(), false);
+        }
+        if (!passwords.matches(password, account.passwordHash())) {
+            return refuse(account, client, "wrong password", true);
+        }
+        if (!account.totpConfirmed()) {
+            record(account, "admin.login", client, AuditEvent.Outcome.REFUSED, "TOTP not enrolled: enrolment token issued");
+            return new Result.TotpEnrolmentRequired(tokens.issueEnrolment(account.id()));
+        }
+        OptionalLong step = totp.verify(secretOf(account), totpCode);
+        if (step.isEmpty()) {
+            return refuse(account, client, "wrong TOTP code", true);
+        }
+        if (!accounts.acceptTotpStep(account.id(), step.getAsLong())) {
+            return refuse(account, client, "TOTP code used before (replay)", true);
+        }
+        if (passwords.needsRehash(account.passwordHash())) {
+            accounts.setPasswordHash(account.id(), passwords.hash(password));
+        }
+        return openSession(account, client, "admin.login");
+    }
+
+    /** Starts TOTP enrolment: a new secret, sealed, and the otpauth URI to show once (a QR code). */
+    public Optional<String> startTotpEnrolment(String enrolmentToken, String issuer) {
+        return tokens.verifyEnrolment(enrolmentToken).flatMap(accounts::find).filter(a -> !a.totpConfirmed()).map(account -> {
+            byte[] secret = totp.newSecret();
+            accounts.setTotp(account.id(), seal.seal(CONTROL_SCHEMA, account.id().toString(), new String(Base64.getEncoder()
+                    .encode(secret), StandardCharsets.US_ASCII)), false);
+            return Totp.otpauthUri(issuer, account.email(), secret);
+        });
+    }
+
+    /** Confirms the enrolment with a first code from the app; the login is then complete. */
+    public Result confirmTotp(String enrolmentToken, String code, Client client) {
+        Optional<AdminAccount> found = tokens.verifyEnrolment(enrolmentToken).flatMap(accounts::find)
+                .filter(a -> !a.totpConfirmed() && a.totpSealed() != null);
+        if (found.isEmpty()) {
+            record(null, "admin:unknown", "admin.totp.enrol", client, AuditEvent.Outcome.REFUSED, "no enrolment in progress");
+            return new Result.Refused();
+        }
+        AdminAccount account = found.get();
+        byte[] secret = secretOf(account);
+        OptionalLong step = totp.verify(secret, code);
+        if (step.isEmpty() || !accounts.acceptTotpStep(account.id(), step.getAsLong())) {
+            return refuse(account, client, "wrong TOTP code at enrolment", true);
+        }
+        accounts.setTotp(account.id(), account.totpSealed(), true);
+        record(account, "admin.totp.enrol", client, AuditEvent.Outcome.SUCCESS, null);
+        return openSession(account, client, "admin.login");
+    }
+
+    /** A new access token for a refresh token, which is used up and replaced; a reused one ends its session. */
+    public Result refresh(String refreshToken, Client client) {
+        String next = newRefreshToken();
+        return switch (accounts.rotateRefresh(hash(refreshToken), hash(next), clock.instant())) {
+            case AdminAccountDirectory.Rotation.Rotated(AdminSession session) -> {
+                Optional<AdminAccount> account = accounts.find(session.accountId()).filter(a -> "active".equals(a.status()));
+                if (account.isEmpty()) {
+                    accounts.revokeSession(session.id(), "account disabled");
+                    yield new Result.Refused();
+                }
+                AdminPrincipal principal = principal(account.get(), session.id());
+                yield new Result.Tokens(tokens.issue(principal), next, AccessTokens.LIFETIME, principal);
+            }
+            case AdminAccountDirectory.Rotation.Reused(UUID sessionId) -> {
+                log.warn("admin session {} revoked: a refresh token was used twice (stolen?), from {}", sessionId, client.address());
+                record(null, "session:" + sessionId, "admin.session.revoke", client, AuditEvent.Outcome.REFUSED, "refresh token reused");
+                yield new Result.Refused();
+            }
+            case AdminAccountDirectory.Rotation.Unknown() -> new Result.Refused();
+        };
+    }
+
+    /** The principal of an access token whose session is still open: revocation takes effect at once. */
+    public Optional<AdminPrincipal> authenticate(String accessToken) {
+        return tokens.verify(accessToken).filter(p -> accounts.session(p.sessionId()).filter(s -> s.activeAt(clock.instant())).isPresent());
+    }
+
+    public void logout(AdminPrincipal principal, Client client) {
+        accounts.revokeSession(principal.sessionId(), "logout");
+        accounts.find(principal.accountId()).ifPresent(a -> record(a, "admin.logout", client, AuditEvent.Outcome.SUCCESS, null));
+    }
+
+    private Result openSession(AdminAccount account, Client client, String action) {
+        String refresh = newRefreshToken();
+        AdminSession session = accounts.openSession(account.id(), hash(refresh), clock.instant().plus(SESSION_LIFETIME), client.address());
+        AdminPrincipal principal = principal(account, session.id());
+        record(account, action, client, AuditEvent.Outcome.SUCCESS, null);
+        if (accounts.rememberClient(account.id(), hash(client.address() + "\u0000" + client.userAgent()))) {
+            log.warn("admin {} logged in from a new client: {} ({})", account.email(), client.address(), printable(client.userAgent()));
+            record(account, "admin.login.new-client", client, AuditEvent.Outcome.SUCCESS, null);
+        }
+        return new Result.Tokens(tokens.issue(principal), refresh, AccessTokens.LIFETIME, principal);
+    }
+
+    private Result refuse(AdminAccount account, Client client, String reason, boolean counts) {
+        if (counts) {
+            int failures = accounts.recordFailure(account.id(), LOCK_AFTER_FAILURES, clock.instant().plus(LOCK_DURATION));
+            if (failures == LOCK_AFTER_FAILURES) {
+                log.warn("admin {} locked for {} after {} failed logins, the last from {}", account.email(), LOCK_DURATION, failures,
+                        client.address());
+                reason = reason + "; account locked";
+            }
+        }
+        record(account, "admin.login", client, AuditEvent.Outcome.REFUSED, reason);
+        return new Result.Refused();
+    }
+
+    private byte[] secretOf(AdminAccount account) {
+        return Base64.getDecoder().decode(seal.open(CONTROL_SCHEMA, account.id().toString(), account.totpSealed()));
+    }
+
+    private static AdminPrincipal principal(AdminAccount account, UUID sessionId) {
+        return new AdminPrincipal(account.id(), sessionId, account.tenantId(), account.role());
+    }
+
+    private void record(AdminAccount account, String action, Client client, AuditEvent.Outcome outcome, String reason) {
+        Tenant tenant = account.tenantId() == null ? null : tenants.find(account.tenantId()).orElse(null);
+        record(tenant, "admin:" + account.email(), action, client, outcome, reason);
+    }
+
+    private void record(Tenant tenant, String actor, String action, Client client, AuditEvent.Outcome outcome, String reason) {
+        Map<String, String> detail = new HashMap<>();
+        detail.put("user_agent", printable(client.userAgent()));
+        if (reason != null) {
+            detail.put("reason", reason);
+        }
+        audit.record(tenant, new AuditEvent(actor.length() > 200 ? actor.substring(0, 200) : actor, action, null, client.address(),
+                outcome, detail));
+    }
+
+    private String newRefreshToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest((token == null ? "" : token).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    private static String printable(String text) {
+        String clean = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 200 ? clean.substring(0, 200) : clean;
+    }
+}

@@ -1,0 +1,40 @@
+package io.voxgate.server;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HexFormat;
+
+import io.voxgate.admin.auth.AccessTokens;
+import io.voxgate.admin.auth.AdminLogin;
+import io.voxgate.admin.auth.PasswordHasher;
+import io.voxgate.admin.auth.Totp;
+import io.voxgate.admin.http.AdminApiSettings;
+import io.voxgate.config.admin.AdminAccountDirectory;
+import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.db.SecretFiles;
+import io.voxgate.config.tenant.TenantDirectory;
+import io.voxgate.config.user.CredentialSeal;
+import io.voxgate.server.settings.VoxgateSettings;
+
+/** The admin API's services as the launcher builds them for the admin listener. */
+final class AdminApiServices {
+
+    /** The key access tokens are signed with; every node of a cluster needs the same file. */
+    static final String TOKEN_KEY_FILE = "admin-token.key";
+
+    private AdminApiServices() {
+    }
+
+    static AdminLogin login(VoxgateSettings settings, ConfigDatabase database) throws IOException {
+        byte[] key = HexFormat.of().parseHex(SecretFiles.createOnce(settings.secretsDir().resolve(TOKEN_KEY_FILE),
+                () -> SecretFiles.randomHex(32)));
+        Clock clock = Clock.systemUTC();
+        return new AdminLogin(new AdminAccountDirectory(database), new TenantDirectory(database), new PasswordHasher(), new Totp(clock),
+                CredentialSeal.fromSecretsDirectory(settings.secretsDir()), new AccessTokens(key, clock), new AuditLog(database), clock);
+    }
+
+    static AdminApiSettings settings(VoxgateSettings settings) {
+        return new AdminApiSettings("Voxgate " + ProvisioningStack.publicHost(settings));
+    }
+}
