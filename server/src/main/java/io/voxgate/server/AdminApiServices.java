@@ -8,13 +8,16 @@ import io.voxgate.admin.auth.AccessTokens;
 import io.voxgate.admin.auth.AdminLogin;
 import io.voxgate.admin.auth.PasswordHasher;
 import io.voxgate.admin.auth.Totp;
+import io.voxgate.admin.http.AccessAudit;
 import io.voxgate.admin.http.AdminApiSettings;
+import io.voxgate.admin.http.TenantScope;
 import io.voxgate.config.admin.AdminAccountDirectory;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.SecretFiles;
 import io.voxgate.config.tenant.TenantDirectory;
 import io.voxgate.config.user.CredentialSeal;
+import io.voxgate.config.user.UserDirectory;
 import io.voxgate.server.settings.VoxgateSettings;
 
 /** The admin API's services as the launcher builds them for the admin listener. */
@@ -24,6 +27,15 @@ final class AdminApiServices {
     static final String TOKEN_KEY_FILE = "admin-token.key";
 
     private AdminApiServices() {
+    }
+
+    /** Everything the admin API's controllers and filters take, as Micronaut singletons. */
+    static Object[] all(VoxgateSettings settings, ConfigDatabase database) throws IOException {
+        TenantDirectory tenants = new TenantDirectory(database);
+        AuditLog audit = new AuditLog(database);
+        AccessAudit access = new AccessAudit(audit, tenants);
+        return new Object[] {login(settings, database), settings(settings), access, new TenantScope(tenants, access), tenants, audit,
+                new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir()))};
     }
 
     static AdminLogin login(VoxgateSettings settings, ConfigDatabase database) throws IOException {

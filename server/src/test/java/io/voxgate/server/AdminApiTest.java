@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -28,6 +29,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.voxgate.admin.http.AuditController;
+import io.voxgate.admin.http.AuthController;
+import io.voxgate.admin.http.MeController;
+import io.voxgate.admin.http.TenantsController;
+import io.voxgate.admin.http.UsersController;
+import io.voxgate.admin.rbac.Permission;
+import io.voxgate.admin.rbac.RequiresPermission;
+import io.voxgate.admin.rbac.Role;
 
 /** The admin API on a running switch over real HTTPS: an admin created by the CLI logs in with password and TOTP. */
 class AdminApiTest {
@@ -104,6 +114,69 @@ class AdminApiTest {
     }
 
     @Test
+    void everyEndpointAgainstEveryBuiltInRoleAllowsExactlyWhatTheRoleHolds() throws Exception {
+        List<Endpoint> endpoints = endpoints();
+        assertThat(endpoints).hasSizeGreaterThanOrEqualTo(7);
+        for (Role role : Role.values()) {
+            String token = loginAs(role.id() + "@matrix.example", role.id(), role == Role.PLATFORM_OPERATOR ? null : "demo");
+            for (Endpoint endpoint : endpoints) {
+                if (endpoint.path().endsWith("/logout")) {
+                    continue; // would end the session the rest of the matrix runs on
+                }
+                HttpResponse<String> response = call(endpoint, token);
+                String what = role.id() + " " + endpoint.method() + " " + endpoint.path() + " -> " + response.statusCode() + " " + response.body();
+                if (role.allows(endpoint.permission())) {
+                    assertThat(response.statusCode()).as(what).isNotIn(401, 403);
+                } else {
+                    assertThat(response.statusCode()).as(what).isEqualTo(403);
+                    assertThat(response.body()).as(what).contains("permission-required");
+                }
+            }
+        }
+    }
+
+    @Test
+    void anotherTenantsResourcesAreNotFoundAndTheAttemptIsAudited() throws Exception {
+        String operator = loginAs("root@platform.example", "platform-operator", null);
+        assertThat(post("/api/v1/tenants", "{\"slug\":\"globex\",\"name\":\"Globex\",\"domain\":\"globex.example\"}", operator)
+                .statusCode()).isEqualTo(201);
+        assertThat(post("/api/v1/tenants/globex/users", "{\"extension\":\"2001\",\"displayName\":\"Gina\"}", operator).statusCode())
+                .isEqualTo(201);
+        String demoAdmin = loginAs("admin@demo.example", "tenant-admin", "demo");
+
+        assertThat(get("/api/v1/tenants/globex", demoAdmin).statusCode()).isEqualTo(404);
+        assertThat(get("/api/v1/tenants/globex/users", demoAdmin).statusCode()).isEqualTo(404);
+        assertThat(get("/api/v1/tenants/globex/users/2001", demoAdmin).statusCode()).isEqualTo(404);
+        assertThat(post("/api/v1/tenants/globex/users", "{\"extension\":\"2002\",\"displayName\":\"Eve\"}", demoAdmin).statusCode())
+                .isEqualTo(404);
+        assertThat(get("/api/v1/tenants/nosuch", demoAdmin).statusCode()).as("the same answer as a tenant that exists").isEqualTo(404);
+        assertThat(json.readTree(get("/api/v1/tenants", demoAdmin).body()).get("items")).hasSize(1);
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out()).contains("admin.access.cross-tenant");
+        assertThat(get("/api/v1/tenants/globex/audit", demoAdmin).statusCode()).isEqualTo(404);
+        JsonNode chain = json.readTree(get("/api/v1/tenants/demo/audit/verify", demoAdmin).body());
+        assertThat(chain.get("intact").asBoolean()).isTrue();
+        assertThat(json.readTree(get("/api/v1/tenants/demo/audit?limit=2", demoAdmin).body()).get("items")).hasSize(2);
+        assertThat(get("/api/v1/tenants/globex/users/2001", operator).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aUserIsCreatedWithItsPasswordShownOnceAndBadFieldsAreNamed() throws Exception {
+        String admin = loginAs("users@demo.example", "user-admin", "demo");
+
+        HttpResponse<String> created = post("/api/v1/tenants/demo/users", "{\"extension\":\"1050\",\"displayName\":\"Carol\"}", admin);
+        HttpResponse<String> read = get("/api/v1/tenants/demo/users/1050", admin);
+        HttpResponse<String> bad = post("/api/v1/tenants/demo/users", "{\"extension\":\"x1\",\"displayName\":\"Dan\"}", admin);
+
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Location")).contains("/api/v1/tenants/demo/users/1050");
+        assertThat(json.readTree(created.body()).get("sipPassword").asText()).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(read.body()).doesNotContain("sipPassword").doesNotContain("ha1");
+        assertThat(read.headers().firstValue("ETag")).isPresent();
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("field").asText()).isEqualTo("extension");
+    }
+
+    @Test
     void curlSeesHstsAndOldTlsIsRefused() throws Exception {
         Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed (.ci/run installs it)");
         Path ca = base.resolve("data/pki/root-ca.pem");
@@ -119,6 +192,50 @@ class AdminApiTest {
 
         assertThat(out).contains("401").containsIgnoringCase("strict-transport-security: max-age=31536000; includeSubDomains");
         assertThat(old.exitValue()).as("TLS 1.1 handshake refused").isNotZero();
+    }
+
+    /** An account of {@code role} created by the CLI, TOTP enrolled, logged in: its access token. */
+    private static String loginAs(String email, String role, String tenant) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("-c", config, "admins", "add", "--email", email, "--role", role));
+        if (tenant != null) {
+            args.addAll(List.of("--tenant", tenant));
+        }
+        CliTest.Result created = CliTest.voxgate(args.toArray(String[]::new));
+        assertThat(created.exit()).as(created.err()).isZero();
+        String password = created.out().replaceAll("(?s).*\\(shown once\\): (\\S+).*", "$1");
+        String enrolment = json.readTree(post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}",
+                null).body()).get("enrolmentToken").asText();
+        byte[] secret = base32(json.readTree(post("/api/v1/auth/totp/enrol", "{\"enrolmentToken\":\"" + enrolment + "\"}", null).body())
+                .get("otpauthUri").asText());
+        return json.readTree(post("/api/v1/auth/totp/confirm", "{\"enrolmentToken\":\"" + enrolment + "\",\"code\":\"" + code(secret)
+                + "\"}", null).body()).get("accessToken").asText();
+    }
+
+    /** Every /api/v1 endpoint with the permission it declares, read from the controllers themselves. */
+    private record Endpoint(String method, String path, Permission permission) {
+    }
+
+    private static List<Endpoint> endpoints() {
+        List<Endpoint> all = new java.util.ArrayList<>();
+        for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
+                AuditController.class)) {
+            String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
+            for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
+                RequiresPermission needs = m.getAnnotation(RequiresPermission.class);
+                io.micronaut.http.annotation.Get get = m.getAnnotation(io.micronaut.http.annotation.Get.class);
+                io.micronaut.http.annotation.Post post = m.getAnnotation(io.micronaut.http.annotation.Post.class);
+                if (needs != null && (get != null || post != null)) {
+                    String sub = get != null ? get.value() : post.value();
+                    String path = (base + ("/".equals(sub) ? "" : sub)).replace("{slug}", "demo").replace("{extension}", "1001");
+                    all.add(new Endpoint(get != null ? "GET" : "POST", path, needs.value()));
+                }
+            }
+        }
+        return all;
+    }
+
+    private static HttpResponse<String> call(Endpoint endpoint, String token) throws Exception {
+        return "GET".equals(endpoint.method()) ? get(endpoint.path(), token) : post(endpoint.path(), "{}", token);
     }
 
     private static HttpResponse<String> post(String path, String body, String bearer) throws Exception {

@@ -16,6 +16,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.voxgate.admin.auth.AdminLogin;
 import io.voxgate.admin.auth.AdminPrincipal;
+import io.voxgate.admin.rbac.Permission;
+import io.voxgate.admin.rbac.RequiresPermission;
 
 /**
  * {@code /api/v1/auth}: login with password and TOTP, TOTP enrolment, token refresh, logout.
@@ -91,6 +93,7 @@ public class AuthController {
     }
 
     @Post("/logout")
+    @RequiresPermission(Permission.SELF_READ)
     public MutableHttpResponse<?> logout(HttpRequest<?> request) {
         AdminPrincipal principal = BearerAuthentication.principal(request);
         if (principal == null) {

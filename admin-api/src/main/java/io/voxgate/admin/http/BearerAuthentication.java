@@ -4,17 +4,24 @@ import java.util.Set;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.web.router.RouteAttributes;
 import io.voxgate.admin.auth.AdminLogin;
 import io.voxgate.admin.auth.AdminPrincipal;
+import io.voxgate.admin.rbac.Permission;
+import io.voxgate.admin.rbac.RequiresPermission;
+import io.voxgate.admin.rbac.Role;
 
 /**
  * Every {@code /api/v1} request but the login steps needs a valid access token of an open
- * session ({@code Authorization: Bearer}); the principal goes on the request for the controller.
+ * session ({@code Authorization: Bearer}) and a role holding the permission the endpoint
+ * declares ({@link RequiresPermission}; an endpoint that declares none is refused to all). The
+ * principal goes on the request for the controller.
  * The session lookup is JDBC, so the filter runs on the blocking executor.
  */
 @ServerFilter("/api/v1/**")
@@ -25,9 +32,11 @@ public class BearerAuthentication {
             "/api/v1/auth/refresh");
 
     private final AdminLogin login;
+    private final AccessAudit access;
 
-    public BearerAuthentication(AdminLogin login) {
+    public BearerAuthentication(AdminLogin login, AccessAudit access) {
         this.login = login;
+        this.access = access;
     }
 
     /** Null lets the request through to its controller. */
@@ -43,6 +52,17 @@ public class BearerAuthentication {
                 ? login.authenticate(header.substring(7).strip()).orElse(null) : null;
         if (principal == null) {
             return Problems.unauthorized();
+        }
+        Permission needed = RouteAttributes.getRouteMatch(request)
+                .flatMap(route -> route.getAnnotationMetadata().enumValue(RequiresPermission.class, Permission.class)).orElse(null);
+        if (needed == null) {
+            return Problems.of(HttpStatus.FORBIDDEN, "no-permission-declared", "Forbidden",
+                    "this endpoint declares no permission, so nobody may use it", null);
+        }
+        if (Role.fromId(principal.role()).filter(role -> role.allows(needed)).isEmpty()) {
+            access.denied(principal, request.getMethodName() + " " + request.getPath(), needed.name().toLowerCase(java.util.Locale.ROOT));
+            return Problems.of(HttpStatus.FORBIDDEN, "permission-required", "Forbidden",
+                    "role " + principal.role() + " lacks permission " + needed.name().toLowerCase(java.util.Locale.ROOT), null);
         }
         request.setAttribute(PRINCIPAL, principal);
         return null;

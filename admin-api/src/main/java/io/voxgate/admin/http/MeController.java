@@ -9,12 +9,15 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.voxgate.admin.auth.AdminPrincipal;
+import io.voxgate.admin.rbac.Permission;
+import io.voxgate.admin.rbac.RequiresPermission;
 
 /** {@code GET /api/v1/me}: who the token speaks for. */
 @Controller("/api/v1/me")
 public class MeController {
 
     @Get
+    @RequiresPermission(Permission.SELF_READ)
     public MutableHttpResponse<?> me(HttpRequest<?> request) {
         AdminPrincipal principal = BearerAuthentication.principal(request);
         if (principal == null) {

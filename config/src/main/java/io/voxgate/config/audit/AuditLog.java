@@ -67,6 +67,12 @@ public final class AuditLog {
         return in(tenant, c -> Sql.list(c, SELECT + " ORDER BY seq DESC LIMIT ?", AuditLog::read, limit));
     }
 
+    /** At most {@code limit} events older than {@code beforeSeq} (all when null), newest first: one page. */
+    public List<AuditRecord> page(Tenant tenant, Long beforeSeq, int limit) {
+        return in(tenant, c -> Sql.list(c, SELECT + " WHERE seq < ? ORDER BY seq DESC LIMIT ?", AuditLog::read,
+                beforeSeq == null ? Long.MAX_VALUE : beforeSeq, limit));
+    }
+
     /** Recomputes every row's hash from its fields and its predecessor's hash. */
     public Verification verify(Tenant tenant) {
         return in(tenant, c -> {

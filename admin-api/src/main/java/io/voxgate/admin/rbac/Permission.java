@@ -1,0 +1,14 @@
+package io.voxgate.admin.rbac;
+
+/** What an endpoint may do; every endpoint declares one ({@link RequiresPermission}) and roles are sets of them. */
+public enum Permission {
+    SELF_READ,
+    TENANTS_READ, TENANTS_WRITE,
+    USERS_READ, USERS_WRITE,
+    DEVICES_READ, DEVICES_WRITE,
+    DIAL_PLANS_READ, DIAL_PLANS_WRITE,
+    FRAUD_LIMITS_READ, FRAUD_LIMITS_WRITE,
+    TRUNKS_READ, TRUNKS_WRITE,
+    AUDIT_READ,
+    APPS_WRITE
+}
