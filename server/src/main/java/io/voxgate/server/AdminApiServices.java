@@ -11,13 +11,17 @@ import io.voxgate.admin.auth.Totp;
 import io.voxgate.admin.http.AccessAudit;
 import io.voxgate.admin.http.AdminApiSettings;
 import io.voxgate.admin.http.TenantScope;
+import io.voxgate.certs.SwitchPki;
 import io.voxgate.config.admin.AdminAccountDirectory;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.SecretFiles;
+import io.voxgate.config.device.DeviceDirectory;
+import io.voxgate.config.enrolment.ActivationCodes;
 import io.voxgate.config.tenant.TenantDirectory;
 import io.voxgate.config.user.CredentialSeal;
 import io.voxgate.config.user.UserDirectory;
+import io.voxgate.provisioning.admin.DeviceAdministration;
 import io.voxgate.server.settings.VoxgateSettings;
 
 /** The admin API's services as the launcher builds them for the admin listener. */
@@ -30,12 +34,14 @@ final class AdminApiServices {
     }
 
     /** Everything the admin API's controllers and filters take, as Micronaut singletons. */
-    static Object[] all(VoxgateSettings settings, ConfigDatabase database) throws IOException {
+    static Object[] all(VoxgateSettings settings, ConfigDatabase database, SwitchPki pki) throws IOException {
         TenantDirectory tenants = new TenantDirectory(database);
         AuditLog audit = new AuditLog(database);
         AccessAudit access = new AccessAudit(audit, tenants);
+        DeviceDirectory devices = new DeviceDirectory(database);
         return new Object[] {login(settings, database), settings(settings), access, new TenantScope(tenants, access), tenants, audit,
-                new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir()))};
+                new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir())), devices,
+                new DeviceAdministration(devices, new ActivationCodes(database), pki, audit)};
     }
 
     static AdminLogin login(VoxgateSettings settings, ConfigDatabase database) throws IOException {
@@ -47,6 +53,7 @@ final class AdminApiServices {
     }
 
     static AdminApiSettings settings(VoxgateSettings settings) {
-        return new AdminApiSettings("Voxgate " + ProvisioningStack.publicHost(settings));
+        return new AdminApiSettings("Voxgate " + ProvisioningStack.publicHost(settings), settings.admin().requestsPerMinutePerAddress(),
+                settings.admin().requestsPerMinutePerToken());
     }
 }

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.voxgate.admin.http.AuditController;
 import io.voxgate.admin.http.AuthController;
+import io.voxgate.admin.http.DevicesController;
 import io.voxgate.admin.http.MeController;
 import io.voxgate.admin.http.TenantsController;
 import io.voxgate.admin.http.UsersController;
@@ -177,6 +178,57 @@ class AdminApiTest {
     }
 
     @Test
+    void twoAdminsCannotOverwriteEachOthersChangeToAUser() throws Exception {
+        String admin = loginAs("editor@demo.example", "tenant-admin", "demo");
+        String etag = get("/api/v1/tenants/demo/users/1002", admin).headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> first = patch("/api/v1/tenants/demo/users/1002", "{\"displayName\":\"Demo Two\"}", admin, etag);
+        HttpResponse<String> second = patch("/api/v1/tenants/demo/users/1002", "{\"displayName\":\"Someone else\"}", admin, etag);
+        HttpResponse<String> blind = patch("/api/v1/tenants/demo/users/1002", "{\"displayName\":\"Blind\"}", admin, null);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(first.body()).get("displayName").asText()).isEqualTo("Demo Two");
+        assertThat(second.statusCode()).as("stale ETag").isEqualTo(412);
+        assertThat(blind.statusCode()).as("no If-Match").isEqualTo(428);
+        assertThat(json.readTree(get("/api/v1/tenants/demo/users/1002", admin).body()).get("displayName").asText()).isEqualTo("Demo Two");
+    }
+
+    @Test
+    void devicesAreEnrolledRevokedAndGivenActivationCodesThroughProvisioningsServices() throws Exception {
+        String admin = loginAs("phones@demo.example", "phone-system-admin", "demo");
+        String users = loginAs("people@demo.example", "user-admin", "demo");
+
+        HttpResponse<String> enrolled = post("/api/v1/tenants/demo/devices",
+                "{\"mac\":\"00:15:65:ab:00:42\",\"vendor\":\"yealink\",\"model\":\"T54W\",\"owner\":\"1001\"}", admin);
+        HttpResponse<String> badVendor = post("/api/v1/tenants/demo/devices", "{\"mac\":\"00:15:65:ab:00:43\",\"vendor\":\"nokia\"}", admin);
+        HttpResponse<String> code = post("/api/v1/tenants/demo/devices/activation-codes", "{\"owner\":\"1001\",\"validMinutes\":30}", users);
+        HttpResponse<String> revoked = post("/api/v1/tenants/demo/devices/001565ab0042/revoke", "{\"reason\":\"key_compromise\"}", admin);
+
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
+        assertThat(badVendor.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(badVendor.body()).get("field").asText()).isEqualTo("vendor");
+        assertThat(code.statusCode()).isEqualTo(201);
+        assertThat(json.readTree(code.body()).get("code").asText()).matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){3}");
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(revoked.body()).get("status").asText()).isEqualTo("revoked");
+        assertThat(CliTest.voxgate("-c", config, "devices", "list", "--tenant", "demo").out()).containsPattern("001565ab0042.*revoked");
+    }
+
+    @Test
+    void oneTokensRequestsBeyondTheLimitGet429WithRetryAfter() throws Exception {
+        String token = loginAs("busy@demo.example", "reports-viewer", "demo");
+        int last = 0;
+        HttpResponse<String> response = null;
+        for (int i = 0; i <= 600 && last != 429; i++) {
+            response = get("/api/v1/me", token);
+            last = response.statusCode();
+        }
+
+        assertThat(last).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
     void curlSeesHstsAndOldTlsIsRefused() throws Exception {
         Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed (.ci/run installs it)");
         Path ca = base.resolve("data/pki/root-ca.pem");
@@ -218,16 +270,18 @@ class AdminApiTest {
     private static List<Endpoint> endpoints() {
         List<Endpoint> all = new java.util.ArrayList<>();
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
-                AuditController.class)) {
+                AuditController.class, DevicesController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);
                 io.micronaut.http.annotation.Get get = m.getAnnotation(io.micronaut.http.annotation.Get.class);
                 io.micronaut.http.annotation.Post post = m.getAnnotation(io.micronaut.http.annotation.Post.class);
-                if (needs != null && (get != null || post != null)) {
-                    String sub = get != null ? get.value() : post.value();
-                    String path = (base + ("/".equals(sub) ? "" : sub)).replace("{slug}", "demo").replace("{extension}", "1001");
-                    all.add(new Endpoint(get != null ? "GET" : "POST", path, needs.value()));
+                io.micronaut.http.annotation.Patch patch = m.getAnnotation(io.micronaut.http.annotation.Patch.class);
+                if (needs != null && (get != null || post != null || patch != null)) {
+                    String sub = get != null ? get.value() : post != null ? post.value() : patch.value();
+                    String path = (base + ("/".equals(sub) ? "" : sub)).replace("{slug}", "demo").replace("{extension}", "1001")
+                            .replace("{mac}", "0015650000ff");
+                    all.add(new Endpoint(get != null ? "GET" : post != null ? "POST" : "PATCH", path, needs.value()));
                 }
             }
         }
@@ -235,7 +289,11 @@ class AdminApiTest {
     }
 
     private static HttpResponse<String> call(Endpoint endpoint, String token) throws Exception {
-        return "GET".equals(endpoint.method()) ? get(endpoint.path(), token) : post(endpoint.path(), "{}", token);
+        return switch (endpoint.method()) {
+            case "GET" -> get(endpoint.path(), token);
+            case "PATCH" -> patch(endpoint.path(), "{}", token, "\"stale\"");
+            default -> post(endpoint.path(), "{}", token);
+        };
     }
 
     private static HttpResponse<String> post(String path, String body, String bearer) throws Exception {
@@ -243,6 +301,16 @@ class AdminApiTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
+        }
+        return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> patch(String path, String body, String bearer, String ifMatch) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort() + path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
         }
         return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

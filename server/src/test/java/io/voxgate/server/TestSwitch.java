@@ -72,6 +72,7 @@ final class TestSwitch {
                 admin:
                   listen-address: 127.0.0.1
                   https-port: 0
+                  requests-per-minute-per-address: 1000
                 media:
                   listen-address: 127.0.0.1
                   port-min: %d

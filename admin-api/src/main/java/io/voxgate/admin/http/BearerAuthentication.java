@@ -1,5 +1,6 @@
 package io.voxgate.admin.http;
 
+import java.time.Duration;
 import java.util.Set;
 
 import io.micronaut.core.annotation.Nullable;
@@ -16,6 +17,7 @@ import io.voxgate.admin.auth.AdminPrincipal;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.RequiresPermission;
 import io.voxgate.admin.rbac.Role;
+import io.voxgate.provisioning.RequestRateLimit;
 
 /**
  * Every {@code /api/v1} request but the login steps needs a valid access token of an open
@@ -33,10 +35,16 @@ public class BearerAuthentication {
 
     private final AdminLogin login;
     private final AccessAudit access;
+    /** Logins and other unauthenticated requests, per source address (IPv6: per /64). */
+    private final RequestRateLimit perAddress;
+    /** Requests per session: one token holder's. */
+    private final RequestRateLimit perToken;
 
-    public BearerAuthentication(AdminLogin login, AccessAudit access) {
+    public BearerAuthentication(AdminLogin login, AccessAudit access, AdminApiSettings settings) {
         this.login = login;
         this.access = access;
+        this.perAddress = new RequestRateLimit(settings.requestsPerMinutePerAddress(), Duration.ofMinutes(1));
+        this.perToken = new RequestRateLimit(settings.requestsPerMinutePerToken(), Duration.ofMinutes(1));
     }
 
     /** Null lets the request through to its controller. */
@@ -44,14 +52,19 @@ public class BearerAuthentication {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public MutableHttpResponse<?> authenticate(HttpRequest<?> request) {
+        String source = RequestRateLimit.sourceKey(request.getRemoteAddress());
         if (OPEN.contains(request.getPath())) {
-            return null;
+            return perAddress.allow(source) ? null : tooMany(perAddress.secondsUntilReset(source));
         }
         String header = request.getHeaders().getAuthorization().orElse("");
         AdminPrincipal principal = header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? login.authenticate(header.substring(7).strip()).orElse(null) : null;
         if (principal == null) {
-            return Problems.unauthorized();
+            return perAddress.allow(source) ? Problems.unauthorized() : tooMany(perAddress.secondsUntilReset(source));
+        }
+        String session = principal.sessionId().toString();
+        if (!perToken.allow(session)) {
+            return tooMany(perToken.secondsUntilReset(session));
         }
         Permission needed = RouteAttributes.getRouteMatch(request)
                 .flatMap(route -> route.getAnnotationMetadata().enumValue(RequiresPermission.class, Permission.class)).orElse(null);
@@ -66,6 +79,11 @@ public class BearerAuthentication {
         }
         request.setAttribute(PRINCIPAL, principal);
         return null;
+    }
+
+    private static MutableHttpResponse<?> tooMany(long retryAfterSeconds) {
+        return Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests", "try again in " + retryAfterSeconds + " s",
+                null).header("Retry-After", Long.toString(retryAfterSeconds));
     }
 
     static AdminPrincipal principal(HttpRequest<?> request) {

@@ -13,6 +13,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -113,6 +114,45 @@ public class UsersController {
         }
         return HttpResponse.created(answer, URI.create("/api/v1/tenants/" + slug + "/users/" + created.extension()))
                 .header("ETag", etag(created));
+    }
+
+    @Serdeable
+    public record UserChange(@Nullable String displayName, @Nullable String email, @Nullable String status) {
+    }
+
+    /** Changes a user's details; {@code If-Match} with the ETag last read is required, so two admins cannot overwrite each other. */
+    @Patch("/{extension}")
+    @RequiresPermission(Permission.USERS_WRITE)
+    public MutableHttpResponse<?> update(HttpRequest<?> request, @PathVariable String slug, @PathVariable String extension,
+                                         @Body UserChange body) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "PATCH " + request.getPath());
+        Optional<User> before = tenant.flatMap(t -> users.find(t, extension));
+        if (before.isEmpty()) {
+            return notFound(slug);
+        }
+        String ifMatch = request.getHeaders().get("If-Match");
+        if (ifMatch == null) {
+            return Problems.of(HttpStatus.PRECONDITION_REQUIRED, "if-match-required", "Precondition required",
+                    "send If-Match with the ETag of the user as you last read it", "If-Match");
+        }
+        if (!ifMatch.equals(etag(before.get()))) {
+            return Problems.of(HttpStatus.PRECONDITION_FAILED, "changed-meanwhile", "Precondition failed",
+                    "the user changed since you read it: read it again, then apply your change", "If-Match");
+        }
+        if (body.displayName() != null && (body.displayName().isBlank() || body.displayName().length() > 200)) {
+            return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", "displayName: 1-200 characters", "displayName");
+        }
+        if (body.email() != null && !body.email().matches("[^@\\s]+@[^@\\s]+")) {
+            return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", "email: an address", "email");
+        }
+        if (body.status() != null && !java.util.List.of("active", "disabled").contains(body.status())) {
+            return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", "status: active or disabled", "status");
+        }
+        User after = users.update(tenant.get(), extension, body.displayName(), body.email(), body.status()).orElseThrow();
+        access.changed(principal, tenant.get(), "user.update", "user " + extension, Map.of("before", String.valueOf(view(before.get())),
+                "after", String.valueOf(view(after))));
+        return HttpResponse.ok(view(after)).header("ETag", etag(after));
     }
 
     private String generatedPassword() {

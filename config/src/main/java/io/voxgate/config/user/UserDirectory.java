@@ -88,6 +88,18 @@ public final class UserDirectory {
         return seal == null ? null : seal.seal(tenant.schema().name(), username, password);
     }
 
+    /** Changes a user's details (null: unchanged); empty when the tenant has no such extension. */
+    public Optional<User> update(Tenant tenant, String extension, String displayName, String email, String status) {
+        return database.inTenant(tenant.schema(), c -> {
+            int changed = Sql.update(c, """
+                    UPDATE users SET display_name = coalesce(?, display_name), email = coalesce(?, email),
+                           status = coalesce(?, status), updated_at = now()
+                     WHERE extension = ?
+                    """, displayName, email, status, extension);
+            return changed == 1 ? Sql.one(c, SELECT_USER + " WHERE u.extension = ?", UserDirectory::read, extension) : Optional.empty();
+        });
+    }
+
     public Optional<User> find(Tenant tenant, String extension) {
         return database.inTenant(tenant.schema(),
                 c -> Sql.one(c, SELECT_USER + " WHERE u.extension = ?", UserDirectory::read, extension));

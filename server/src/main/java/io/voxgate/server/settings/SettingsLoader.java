@@ -189,6 +189,10 @@ public final class SettingsLoader {
                 "expected at least 1, got " + p.requestsPerMinutePerCertificate());
         check.ipLiteral("admin.listen-address", s.admin().listenAddress());
         check.port("admin.https-port", s.admin().httpsPort(), true);
+        check.that("admin.requests-per-minute-per-address", s.admin().requestsPerMinutePerAddress() >= 1,
+                "expected at least 1, got " + s.admin().requestsPerMinutePerAddress());
+        check.that("admin.requests-per-minute-per-token", s.admin().requestsPerMinutePerToken() >= 1,
+                "expected at least 1, got " + s.admin().requestsPerMinutePerToken());
         check.ipLiteral("media.listen-address", s.media().listenAddress());
         check.that("media.port-min", s.media().portMin() >= 1024 && s.media().portMin() <= 65534 && s.media().portMin() % 2 == 0,
                 "expected an even port from 1024 to 65534 (RTP takes the even port, RTCP the odd one), got " + s.media().portMin());

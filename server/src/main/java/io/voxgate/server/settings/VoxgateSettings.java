@@ -8,7 +8,7 @@ public record VoxgateSettings(
         Path dataDir,
         Sip sip,
         Provisioning provisioning,
-        HttpsListener admin,
+        Admin admin,
         Media media,
         Database database,
         S3 s3,
@@ -59,8 +59,13 @@ public record VoxgateSettings(
                                int requestsPerMinutePerCertificate) {
     }
 
-    /** An HTTPS listener; port 0 takes any free port (tests). */
-    public record HttpsListener(String listenAddress, int httpsPort) {
+    /**
+     * The admin listener (health, metrics, the admin API); port 0 takes any free port (tests).
+     *
+     * @param requestsPerMinutePerAddress unauthenticated requests (logins) a source address may make a minute
+     * @param requestsPerMinutePerToken   requests one session's token may make a minute
+     */
+    public record Admin(String listenAddress, int httpsPort, int requestsPerMinutePerAddress, int requestsPerMinutePerToken) {
     }
 
     /**
