@@ -229,6 +229,39 @@ class AdminApiTest {
     }
 
     @Test
+    void aDeviceRevokedThroughTheApiIsRefusedByTheRunningSipStackAtItsNextRequest() throws Exception {
+        TestSwitch.addDemoUser(runtime, "1077", "Desk phone owner", "desk-phone-password-77");
+        String admin = loginAs("revoker@demo.example", "phone-system-admin", "demo");
+        assertThat(post("/api/v1/tenants/demo/devices", "{\"mac\":\"00:15:65:77:00:01\",\"vendor\":\"yealink\",\"owner\":\"1077\"}",
+                admin).statusCode()).isEqualTo(201);
+        var device = runtime.pki().issueDevice(io.voxgate.certs.MacAddress.parse("001565770001"), io.voxgate.certs.KeyAlgorithm.EC_P256);
+        Path rootCa = base.resolve("data/pki/root-ca.pem");
+        try (var phone = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa, device), "1077",
+                "localhost", "desk-phone-password-77")) {
+            assertThat(phone.register().status()).isEqualTo(200);
+
+            long revokedAt = System.nanoTime();
+            assertThat(post("/api/v1/tenants/demo/devices/001565770001/revoke", "{}", admin).statusCode()).isEqualTo(200);
+            int status = phone.register().status();
+            long tookMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+
+            assertThat(status).as("the phone's next REGISTER, %d ms after the revocation", tookMillis).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
+        HttpResponse<String> document = get("/api/v1/openapi.yml", null);
+
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(document.body()).startsWith("openapi: 3.");
+        for (Endpoint endpoint : endpoints()) {
+            String templated = endpoint.path().replace("/demo", "/{slug}").replace("/1001", "/{extension}").replace("/0015650000ff", "/{mac}");
+            assertThat(document.body()).as(endpoint.toString()).contains("  " + templated + ":");
+        }
+    }
+
+    @Test
     void curlSeesHstsAndOldTlsIsRefused() throws Exception {
         Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed (.ci/run installs it)");
         Path ca = base.resolve("data/pki/root-ca.pem");

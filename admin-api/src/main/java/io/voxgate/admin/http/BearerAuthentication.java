@@ -31,7 +31,7 @@ public class BearerAuthentication {
 
     private static final String PRINCIPAL = "voxgate.admin.principal";
     private static final Set<String> OPEN = Set.of("/api/v1/auth/login", "/api/v1/auth/totp/enrol", "/api/v1/auth/totp/confirm",
-            "/api/v1/auth/refresh");
+            "/api/v1/auth/refresh", "/api/v1/openapi.yml");
 
     private final AdminLogin login;
     private final AccessAudit access;
