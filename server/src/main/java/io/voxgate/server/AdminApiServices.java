@@ -6,6 +6,7 @@ import java.util.HexFormat;
 
 import io.voxgate.admin.auth.AccessTokens;
 import io.voxgate.admin.auth.AdminLogin;
+import io.voxgate.admin.auth.OAuthApps;
 import io.voxgate.admin.auth.PasswordHasher;
 import io.voxgate.admin.auth.Totp;
 import io.voxgate.admin.http.AccessAudit;
@@ -13,6 +14,7 @@ import io.voxgate.admin.http.AdminApiSettings;
 import io.voxgate.admin.http.TenantScope;
 import io.voxgate.certs.SwitchPki;
 import io.voxgate.config.admin.AdminAccountDirectory;
+import io.voxgate.config.admin.OAuthAppDirectory;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.SecretFiles;
@@ -39,17 +41,25 @@ final class AdminApiServices {
         AuditLog audit = new AuditLog(database);
         AccessAudit access = new AccessAudit(audit, tenants);
         DeviceDirectory devices = new DeviceDirectory(database);
-        return new Object[] {login(settings, database), settings(settings), access, new TenantScope(tenants, access), tenants, audit,
+        AccessTokens tokens = new AccessTokens(tokenKey(settings), Clock.systemUTC());
+        OAuthAppDirectory appDirectory = new OAuthAppDirectory(database);
+        OAuthApps apps = new OAuthApps(appDirectory, tokens, audit);
+        return new Object[] {login(settings, database, tokens, apps), apps, appDirectory, settings(settings), access, new TenantScope(tenants, access),
+                tenants, audit,
                 new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir())), devices,
                 new DeviceAdministration(devices, new ActivationCodes(database), pki, audit)};
     }
 
-    static AdminLogin login(VoxgateSettings settings, ConfigDatabase database) throws IOException {
-        byte[] key = HexFormat.of().parseHex(SecretFiles.createOnce(settings.secretsDir().resolve(TOKEN_KEY_FILE),
+    private static byte[] tokenKey(VoxgateSettings settings) throws IOException {
+        return HexFormat.of().parseHex(SecretFiles.createOnce(settings.secretsDir().resolve(TOKEN_KEY_FILE),
                 () -> SecretFiles.randomHex(32)));
+    }
+
+    private static AdminLogin login(VoxgateSettings settings, ConfigDatabase database, AccessTokens tokens, OAuthApps apps)
+            throws IOException {
         Clock clock = Clock.systemUTC();
         return new AdminLogin(new AdminAccountDirectory(database), new TenantDirectory(database), new PasswordHasher(), new Totp(clock),
-                CredentialSeal.fromSecretsDirectory(settings.secretsDir()), new AccessTokens(key, clock), new AuditLog(database), clock);
+                CredentialSeal.fromSecretsDirectory(settings.secretsDir()), tokens, new AuditLog(database), clock, apps);
     }
 
     static AdminApiSettings settings(VoxgateSettings settings) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.voxgate.admin.http.AppsController;
 import io.voxgate.admin.http.AuditController;
 import io.voxgate.admin.http.AuthController;
 import io.voxgate.admin.http.DevicesController;
@@ -256,9 +257,46 @@ class AdminApiTest {
         assertThat(document.statusCode()).isEqualTo(200);
         assertThat(document.body()).startsWith("openapi: 3.");
         for (Endpoint endpoint : endpoints()) {
-            String templated = endpoint.path().replace("/demo", "/{slug}").replace("/1001", "/{extension}").replace("/0015650000ff", "/{mac}");
+            String templated = endpoint.path().replace("/demo", "/{slug}").replace("/1001", "/{extension}").replace("/0015650000ff", "/{mac}")
+                    .replace("/vg_000000000000000000000000", "/{clientId}");
             assertThat(document.body()).as(endpoint.toString()).contains("  " + templated + ":");
         }
+    }
+
+    @Test
+    void anAppGetsTokensForItsScopesOnlyAndIsStoppedByRevocation() throws Exception {
+        String admin = loginAs("integrator@demo.example", "tenant-admin", "demo");
+        HttpResponse<String> refused = post("/api/v1/tenants/demo/apps", "{\"name\":\"CRM\",\"scopes\":[\"tenants_write\"]}", admin);
+        JsonNode app = json.readTree(post("/api/v1/tenants/demo/apps", "{\"name\":\"CRM sync\",\"scopes\":[\"users_read\"]}", admin)
+                .body());
+        String clientId = app.get("clientId").asText();
+        String secret = app.get("clientSecret").asText();
+
+        String token = json.readTree(oauthToken(clientId, secret).body()).get("access_token").asText();
+        HttpResponse<String> read = get("/api/v1/tenants/demo/users", token);
+        HttpResponse<String> write = post("/api/v1/tenants/demo/users", "{\"extension\":\"1090\",\"displayName\":\"Bot\"}", token);
+        HttpResponse<String> wrongSecret = oauthToken(clientId, secret + "x");
+        assertThat(post("/api/v1/tenants/demo/apps/" + clientId + "/revoke", "", admin).statusCode()).isEqualTo(204);
+        HttpResponse<String> afterRevoke = get("/api/v1/tenants/demo/users", token);
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(refused.body()).get("field").asText()).isEqualTo("scopes");
+        assertThat(clientId).matches("vg_[0-9a-f]{24}");
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(write.statusCode()).isEqualTo(403);
+        assertThat(write.body()).contains("scope-required");
+        assertThat(json.readTree(wrongSecret.body()).get("error").asText()).isEqualTo("invalid_client");
+        assertThat(afterRevoke.statusCode()).as("revoked: its token stops at once").isEqualTo(401);
+        assertThat(oauthToken(clientId, secret).statusCode()).isEqualTo(401);
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out()).contains("app.register").contains("app.revoke")
+                .contains("admin.access.denied").doesNotContain(secret);
+    }
+
+    private static HttpResponse<String> oauthToken(String clientId, String secret) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort() + "/api/v1/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -303,7 +341,7 @@ class AdminApiTest {
     private static List<Endpoint> endpoints() {
         List<Endpoint> all = new java.util.ArrayList<>();
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
-                AuditController.class, DevicesController.class)) {
+                AuditController.class, DevicesController.class, AppsController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);
@@ -313,7 +351,7 @@ class AdminApiTest {
                 if (needs != null && (get != null || post != null || patch != null)) {
                     String sub = get != null ? get.value() : post != null ? post.value() : patch.value();
                     String path = (base + ("/".equals(sub) ? "" : sub)).replace("{slug}", "demo").replace("{extension}", "1001")
-                            .replace("{mac}", "0015650000ff");
+                            .replace("{mac}", "0015650000ff").replace("{clientId}", "vg_000000000000000000000000");
                     all.add(new Endpoint(get != null ? "GET" : post != null ? "POST" : "PATCH", path, needs.value()));
                 }
             }

@@ -47,7 +47,8 @@ public final class AccessTokens {
                 .claim("use", ACCESS)
                 .claim("sid", principal.sessionId().toString())
                 .claim("tid", principal.tenantId() == null ? null : principal.tenantId().toString())
-                .claim("role", principal.role()), LIFETIME);
+                .claim("role", principal.role())
+                .claim("scp", principal.scopes()), LIFETIME);
     }
 
     /** A token that lets {@code accountId} enrol its TOTP and nothing else. */
@@ -78,7 +79,7 @@ public final class AccessTokens {
                 try {
                     String tenant = c.getStringClaim("tid");
                     return new AdminPrincipal(UUID.fromString(c.getSubject()), UUID.fromString(c.getStringClaim("sid")),
-                            tenant == null ? null : UUID.fromString(tenant), c.getStringClaim("role"));
+                            tenant == null ? null : UUID.fromString(tenant), c.getStringClaim("role"), c.getStringListClaim("scp"));
                 } catch (ParseException e) {
                     throw new IllegalArgumentException(e);
                 }

@@ -74,9 +74,11 @@ public final class AdminLogin {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final String dummyHash;
+    private final OAuthApps apps;
 
+    /** @param apps the OAuth apps whose tokens {@link #authenticate} accepts too; null for none */
     public AdminLogin(AdminAccountDirectory accounts, TenantDirectory tenants, PasswordHasher passwords, Totp totp, CredentialSeal seal,
-                      AccessTokens tokens, AuditLog audit, Clock clock) {
+                      AccessTokens tokens, AuditLog audit, Clock clock, OAuthApps apps) {
         this.accounts = accounts;
         this.tenants = tenants;
         this.passwords = passwords;
@@ -85,6 +87,7 @@ public final class AdminLogin {
         this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
+        this.apps = apps;
         this.dummyHash = passwords.hash("no account has this password".toCharArray());
     }
 
@@ -174,9 +177,13 @@ public final class AdminLogin {
         };
     }
 
-    /** The principal of an access token whose session is still open: revocation takes effect at once. */
+    /**
+     * The principal of an access token whose session is still open (an admin's) or whose app is
+     * still registered: revocation takes effect at once.
+     */
     public Optional<AdminPrincipal> authenticate(String accessToken) {
-        return tokens.verify(accessToken).filter(p -> accounts.session(p.sessionId()).filter(s -> s.activeAt(clock.instant())).isPresent());
+        return tokens.verify(accessToken).filter(p -> p.isApp() ? apps != null && apps.active(p)
+                : accounts.session(p.sessionId()).filter(s -> s.activeAt(clock.instant())).isPresent());
     }
 
     public void logout(AdminPrincipal principal, Client client) {

@@ -31,7 +31,7 @@ public class BearerAuthentication {
 
     private static final String PRINCIPAL = "voxgate.admin.principal";
     private static final Set<String> OPEN = Set.of("/api/v1/auth/login", "/api/v1/auth/totp/enrol", "/api/v1/auth/totp/confirm",
-            "/api/v1/auth/refresh", "/api/v1/openapi.yml");
+            "/api/v1/auth/refresh", "/api/v1/openapi.yml", "/api/v1/oauth/token");
 
     private final AdminLogin login;
     private final AccessAudit access;
@@ -72,7 +72,14 @@ public class BearerAuthentication {
             return Problems.of(HttpStatus.FORBIDDEN, "no-permission-declared", "Forbidden",
                     "this endpoint declares no permission, so nobody may use it", null);
         }
-        if (Role.fromId(principal.role()).filter(role -> role.allows(needed)).isEmpty()) {
+        String permission = needed.name().toLowerCase(java.util.Locale.ROOT);
+        if (principal.isApp()) {
+            if (principal.scopes() == null || !principal.scopes().contains(permission)) {
+                access.denied(principal, request.getMethodName() + " " + request.getPath(), permission);
+                return Problems.of(HttpStatus.FORBIDDEN, "scope-required", "Forbidden",
+                        "the app's token lacks scope " + permission, null);
+            }
+        } else if (Role.fromId(principal.role()).filter(role -> role.allows(needed)).isEmpty()) {
             access.denied(principal, request.getMethodName() + " " + request.getPath(), needed.name().toLowerCase(java.util.Locale.ROOT));
             return Problems.of(HttpStatus.FORBIDDEN, "permission-required", "Forbidden",
                     "role " + principal.role() + " lacks permission " + needed.name().toLowerCase(java.util.Locale.ROOT), null);

@@ -74,7 +74,7 @@ class AdminLoginTest {
         PasswordHasher hasher = new PasswordHasher();
         accounts.create("Alice@Acme.Example", acme.id(), "tenant-admin", hasher.hash(PASSWORD));
         login = new AdminLogin(accounts, tenants, hasher, new Totp(clock), CredentialSeal.fromSecretsDirectory(dir),
-                new AccessTokens(new byte[32], clock), audit, clock);
+                new AccessTokens(new byte[32], clock), audit, clock, null);
     }
 
     @AfterEach

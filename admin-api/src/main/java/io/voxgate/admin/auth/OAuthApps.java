@@ -1,0 +1,104 @@
+package io.voxgate.admin.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.voxgate.admin.rbac.Permission;
+import io.voxgate.admin.rbac.Role;
+import io.voxgate.config.admin.OAuthApp;
+import io.voxgate.config.admin.OAuthAppDirectory;
+import io.voxgate.config.audit.AuditEvent;
+import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.tenant.Tenant;
+
+/**
+ * A tenant's OAuth apps (RFC 6749 §4.4, client credentials): registered with a set of scopes (the
+ * permission names, never beyond what a tenant admin holds), given a secret shown once, exchanged
+ * for access tokens that carry the scopes, revocable at any time.
+ */
+public final class OAuthApps {
+
+    /** What a registration hands back: the secret, this once. */
+    public record Registered(OAuthApp app, String clientSecret) {
+        @Override
+        public String toString() {
+            return "Registered[" + app + ", secret withheld]";
+        }
+    }
+
+    private final OAuthAppDirectory apps;
+    private final AccessTokens tokens;
+    private final AuditLog audit;
+    private final SecureRandom random = new SecureRandom();
+
+    public OAuthApps(OAuthAppDirectory apps, AccessTokens tokens, AuditLog audit) {
+        this.apps = apps;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    /** @throws IllegalArgumentException naming a scope that is no permission, or one a tenant's app may not hold */
+    public Registered register(Tenant tenant, String name, List<String> scopes, String actor) {
+        for (String scope : scopes) {
+            Permission permission;
+            try {
+                permission = Permission.valueOf(scope.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("scope '" + scope + "' is no permission: expected some of "
+                        + java.util.Arrays.stream(Permission.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
+            }
+            if (!Role.TENANT_ADMIN.allows(permission) || permission == Permission.APPS_WRITE) {
+                throw new IllegalArgumentException("scope '" + scope + "' cannot be granted to an app");
+            }
+        }
+        byte[] id = new byte[12];
+        random.nextBytes(id);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String clientSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        OAuthApp app = apps.create(tenant.id(), name, "vg_" + HexFormat.of().formatHex(id), hash(clientSecret),
+                scopes.stream().map(s -> s.toLowerCase(Locale.ROOT)).distinct().toList(), actor);
+        audit.record(tenant, new AuditEvent(actor, "app.register", app.clientId(), null, AuditEvent.Outcome.SUCCESS,
+                Map.of("name", name, "scopes", String.join(" ", app.scopes()))));
+        return new Registered(app, clientSecret);
+    }
+
+    /** An access token for the app's granted scopes; empty for an unknown or revoked app or a wrong secret. */
+    public Optional<String> token(String clientId, String clientSecret, String address) {
+        Optional<OAuthApp> app = apps.findByClientId(clientId == null ? "" : clientId)
+                .filter(a -> MessageDigest.isEqual(a.secretHash(), hash(clientSecret)));
+        if (app.isEmpty() || !app.get().active()) {
+            audit.record(null, new AuditEvent("app:" + printable(clientId), "app.token", null, address, AuditEvent.Outcome.REFUSED,
+                    Map.of("reason", app.isEmpty() ? "unknown client or wrong secret" : "app revoked")));
+            return Optional.empty();
+        }
+        OAuthApp a = app.get();
+        return Optional.of(tokens.issue(new AdminPrincipal(a.id(), a.id(), a.tenantId(), AdminPrincipal.APP_ROLE, a.scopes())));
+    }
+
+    /** Whether the app behind a token is still registered: revocation takes effect at once. */
+    public boolean active(AdminPrincipal principal) {
+        return apps.find(principal.accountId()).filter(OAuthApp::active).isPresent();
+    }
+
+    private static byte[] hash(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest((secret == null ? "" : secret).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    private static String printable(String text) {
+        String clean = text == null ? "" : text.replaceAll("[^A-Za-z0-9_-]", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) : clean;
+    }
+}
