@@ -16,6 +16,7 @@ import io.voxgate.certs.SwitchPki;
 import io.voxgate.config.admin.AdminAccountDirectory;
 import io.voxgate.config.admin.OAuthAppDirectory;
 import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.calling.CallingRules;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.SecretFiles;
 import io.voxgate.config.device.DeviceDirectory;
@@ -47,7 +48,7 @@ final class AdminApiServices {
         return new Object[] {login(settings, database, tokens, apps), apps, appDirectory, settings(settings), access, new TenantScope(tenants, access),
                 tenants, audit,
                 new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir())), devices,
-                new DeviceAdministration(devices, new ActivationCodes(database), pki, audit)};
+                new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database)};
     }
 
     private static byte[] tokenKey(VoxgateSettings settings) throws IOException {

@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.voxgate.admin.http.AppsController;
 import io.voxgate.admin.http.AuditController;
 import io.voxgate.admin.http.AuthController;
+import io.voxgate.admin.http.CallingRulesController;
 import io.voxgate.admin.http.DevicesController;
 import io.voxgate.admin.http.MeController;
 import io.voxgate.admin.http.TenantsController;
@@ -258,7 +259,7 @@ class AdminApiTest {
         assertThat(document.body()).startsWith("openapi: 3.");
         for (Endpoint endpoint : endpoints()) {
             String templated = endpoint.path().replace("/demo", "/{slug}").replace("/1001", "/{extension}").replace("/0015650000ff", "/{mac}")
-                    .replace("/vg_000000000000000000000000", "/{clientId}");
+                    .replace("/vg_000000000000000000000000", "/{clientId}").replaceAll("/tenant$", "/{appliesTo}");
             assertThat(document.body()).as(endpoint.toString()).contains("  " + templated + ":");
         }
     }
@@ -297,6 +298,41 @@ class AdminApiTest {
         return https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort() + "/api/v1/oauth/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void dialPlansStartSafeAndFraudLimitsAreValidatedPerScope() throws Exception {
+        String admin = loginAs("rules@demo.example", "tenant-admin", "demo");
+
+        JsonNode defaults = json.readTree(get("/api/v1/tenants/demo/dial-plans/tenant", admin).body());
+        HttpResponse<String> badCountry = put("/api/v1/tenants/demo/dial-plans/tenant", "{\"allowedCountries\":[\"DE\",\"ZZ\"]}", admin);
+        HttpResponse<String> saved = put("/api/v1/tenants/demo/dial-plans/role:user-admin",
+                "{\"international\":true,\"allowedCountries\":[\"DE\",\"FR\"],\"blockedPrefixes\":[\"+4990\"]}", admin);
+        HttpResponse<String> unknownUser = get("/api/v1/tenants/demo/dial-plans/user:4242", admin);
+        HttpResponse<String> badTime = put("/api/v1/tenants/demo/fraud-limits/tenant", "{\"allowedFrom\":\"8am\",\"allowedUntil\":\"18:00\"}",
+                admin);
+        HttpResponse<String> limits = put("/api/v1/tenants/demo/fraud-limits/user:1001",
+                "{\"concurrentCalls\":2,\"internationalMinutesPerDay\":60,\"dailySpendCapCents\":2000,\"currency\":\"EUR\","
+                        + "\"allowedFrom\":\"08:00\",\"allowedUntil\":\"18:00\",\"allowedDays\":[\"mon\",\"tue\",\"wed\",\"thu\",\"fri\"]}", admin);
+
+        assertThat(defaults.get("configured").asBoolean()).isFalse();
+        assertThat(defaults.get("international").asBoolean()).as("international blocked by default").isFalse();
+        assertThat(defaults.get("premium").asBoolean()).isFalse();
+        assertThat(defaults.get("highRisk").asBoolean()).isFalse();
+        assertThat(defaults.get("emergency").asBoolean()).isTrue();
+        assertThat(badCountry.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(badCountry.body()).get("field").asText()).isEqualTo("allowedCountries");
+        assertThat(saved.statusCode()).isEqualTo(200);
+        JsonNode stored = json.readTree(get("/api/v1/tenants/demo/dial-plans/role:user-admin", admin).body());
+        assertThat(stored.get("configured").asBoolean()).isTrue();
+        assertThat(stored.get("blockedPrefixes").get(0).asText()).isEqualTo("4990");
+        assertThat(unknownUser.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(badTime.body()).get("field").asText()).isEqualTo("allowedFrom");
+        assertThat(limits.statusCode()).as(limits.body()).isEqualTo(200);
+        assertThat(json.readTree(get("/api/v1/tenants/demo/fraud-limits/user:1001", admin).body()).get("dailySpendCapCents").asLong())
+                .isEqualTo(2000);
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out()).contains("dial-plan.put")
+                .contains("fraud-limits.put");
     }
 
     @Test
@@ -341,18 +377,20 @@ class AdminApiTest {
     private static List<Endpoint> endpoints() {
         List<Endpoint> all = new java.util.ArrayList<>();
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
-                AuditController.class, DevicesController.class, AppsController.class)) {
+                AuditController.class, DevicesController.class, AppsController.class, CallingRulesController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);
                 io.micronaut.http.annotation.Get get = m.getAnnotation(io.micronaut.http.annotation.Get.class);
                 io.micronaut.http.annotation.Post post = m.getAnnotation(io.micronaut.http.annotation.Post.class);
                 io.micronaut.http.annotation.Patch patch = m.getAnnotation(io.micronaut.http.annotation.Patch.class);
-                if (needs != null && (get != null || post != null || patch != null)) {
-                    String sub = get != null ? get.value() : post != null ? post.value() : patch.value();
+                io.micronaut.http.annotation.Put put = m.getAnnotation(io.micronaut.http.annotation.Put.class);
+                if (needs != null && (get != null || post != null || patch != null || put != null)) {
+                    String sub = get != null ? get.value() : post != null ? post.value() : patch != null ? patch.value() : put.value();
                     String path = (base + ("/".equals(sub) ? "" : sub)).replace("{slug}", "demo").replace("{extension}", "1001")
-                            .replace("{mac}", "0015650000ff").replace("{clientId}", "vg_000000000000000000000000");
-                    all.add(new Endpoint(get != null ? "GET" : post != null ? "POST" : "PATCH", path, needs.value()));
+                            .replace("{mac}", "0015650000ff").replace("{clientId}", "vg_000000000000000000000000")
+                            .replace("{appliesTo}", "tenant");
+                    all.add(new Endpoint(get != null ? "GET" : post != null ? "POST" : patch != null ? "PATCH" : "PUT", path, needs.value()));
                 }
             }
         }
@@ -363,6 +401,7 @@ class AdminApiTest {
         return switch (endpoint.method()) {
             case "GET" -> get(endpoint.path(), token);
             case "PATCH" -> patch(endpoint.path(), "{}", token, "\"stale\"");
+            case "PUT" -> put(endpoint.path(), "{\"allowedDays\":[\"noday\"],\"allowedCountries\":[\"XX\"]}", token);
             default -> post(endpoint.path(), "{}", token);
         };
     }
@@ -384,6 +423,12 @@ class AdminApiTest {
             request.header("If-Match", ifMatch);
         }
         return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> put(String path, String body, String bearer) throws Exception {
+        return https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort() + path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, String bearer) throws Exception {

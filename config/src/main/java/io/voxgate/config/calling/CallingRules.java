@@ -1,0 +1,101 @@
+package io.voxgate.config.calling;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Time;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.db.Sql;
+import io.voxgate.config.tenant.Tenant;
+
+/** A tenant's dial plans and fraud limits (db/tenant V6); the change feed tells running switches. */
+public final class CallingRules {
+
+    private final ConfigDatabase database;
+
+    public CallingRules(ConfigDatabase database) {
+        this.database = database;
+    }
+
+    public Optional<DialPlan> dialPlan(Tenant tenant, String appliesTo) {
+        return database.inTenant(tenant.schema(), c -> Sql.one(c, """
+                SELECT applies_to, national, mobile, toll_free, international, premium, high_risk, allowed_countries, blocked_countries,
+                       allowed_prefixes, blocked_prefixes FROM dial_plans WHERE applies_to = ?
+                """, CallingRules::readPlan, appliesTo));
+    }
+
+    public DialPlan putDialPlan(Tenant tenant, DialPlan plan) {
+        return database.inTenant(tenant.schema(), c -> {
+            Sql.update(c, """
+                    INSERT INTO dial_plans (applies_to, national, mobile, toll_free, international, premium, high_risk, allowed_countries,
+                                            blocked_countries, allowed_prefixes, blocked_prefixes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (applies_to) DO UPDATE SET national = excluded.national, mobile = excluded.mobile,
+                        toll_free = excluded.toll_free, international = excluded.international, premium = excluded.premium,
+                        high_risk = excluded.high_risk, allowed_countries = excluded.allowed_countries,
+                        blocked_countries = excluded.blocked_countries, allowed_prefixes = excluded.allowed_prefixes,
+                        blocked_prefixes = excluded.blocked_prefixes, updated_at = now()
+                    """, plan.appliesTo(), plan.national(), plan.mobile(), plan.tollFree(), plan.international(), plan.premium(),
+                    plan.highRisk(), array(c, plan.allowedCountries()), array(c, plan.blockedCountries()), array(c, plan.allowedPrefixes()),
+                    array(c, plan.blockedPrefixes()));
+            return plan;
+        });
+    }
+
+    public Optional<FraudLimits> fraudLimits(Tenant tenant, String appliesTo) {
+        return database.inTenant(tenant.schema(), c -> Sql.one(c, """
+                SELECT applies_to, concurrent_calls, international_calls_per_hour, international_calls_per_day,
+                       international_minutes_per_hour, international_minutes_per_day, daily_spend_cap_cents, currency, allowed_from,
+                       allowed_until, allowed_days FROM fraud_limits WHERE applies_to = ?
+                """, CallingRules::readLimits, appliesTo));
+    }
+
+    public FraudLimits putFraudLimits(Tenant tenant, FraudLimits limits) {
+        return database.inTenant(tenant.schema(), c -> {
+            Sql.update(c, """
+                    INSERT INTO fraud_limits (applies_to, concurrent_calls, international_calls_per_hour, international_calls_per_day,
+                                              international_minutes_per_hour, international_minutes_per_day, daily_spend_cap_cents,
+                                              currency, allowed_from, allowed_until, allowed_days)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (applies_to) DO UPDATE SET concurrent_calls = excluded.concurrent_calls,
+                        international_calls_per_hour = excluded.international_calls_per_hour,
+                        international_calls_per_day = excluded.international_calls_per_day,
+                        international_minutes_per_hour = excluded.international_minutes_per_hour,
+                        international_minutes_per_day = excluded.international_minutes_per_day,
+                        daily_spend_cap_cents = excluded.daily_spend_cap_cents, currency = excluded.currency,
+                        allowed_from = excluded.allowed_from, allowed_until = excluded.allowed_until,
+                        allowed_days = excluded.allowed_days, updated_at = now()
+                    """, limits.appliesTo(), limits.concurrentCalls(), limits.internationalCallsPerHour(), limits.internationalCallsPerDay(),
+                    limits.internationalMinutesPerHour(), limits.internationalMinutesPerDay(), limits.dailySpendCapCents(),
+                    limits.currency(), limits.allowedFrom() == null ? null : Time.valueOf(limits.allowedFrom()),
+                    limits.allowedUntil() == null ? null : Time.valueOf(limits.allowedUntil()), array(c, limits.allowedDays()));
+            return limits;
+        });
+    }
+
+    private static Array array(Connection c, List<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray());
+    }
+
+    private static List<String> list(ResultSet rs, int column) throws SQLException {
+        return Arrays.asList((String[]) rs.getArray(column).getArray());
+    }
+
+    private static DialPlan readPlan(ResultSet rs) throws SQLException {
+        return new DialPlan(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), rs.getBoolean(5), rs.getBoolean(6),
+                rs.getBoolean(7), list(rs, 8), list(rs, 9), list(rs, 10), list(rs, 11));
+    }
+
+    private static FraudLimits readLimits(ResultSet rs) throws SQLException {
+        Time from = rs.getTime(9);
+        Time until = rs.getTime(10);
+        return new FraudLimits(rs.getString(1), (Integer) rs.getObject(2), (Integer) rs.getObject(3), (Integer) rs.getObject(4),
+                (Integer) rs.getObject(5), (Integer) rs.getObject(6), (Long) rs.getObject(7), rs.getString(8),
+                from == null ? null : from.toLocalTime(), until == null ? null : until.toLocalTime(), list(rs, 11));
+    }
+}
