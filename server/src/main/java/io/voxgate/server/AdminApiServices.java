@@ -17,6 +17,7 @@ import io.voxgate.config.admin.AdminAccountDirectory;
 import io.voxgate.config.admin.OAuthAppDirectory;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.calling.CallingRules;
+import io.voxgate.config.calling.TrunkDirectory;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.SecretFiles;
 import io.voxgate.config.device.DeviceDirectory;
@@ -48,7 +49,8 @@ final class AdminApiServices {
         return new Object[] {login(settings, database, tokens, apps), apps, appDirectory, settings(settings), access, new TenantScope(tenants, access),
                 tenants, audit,
                 new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir())), devices,
-                new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database)};
+                new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database),
+                new TrunkDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir()))};
     }
 
     private static byte[] tokenKey(VoxgateSettings settings) throws IOException {

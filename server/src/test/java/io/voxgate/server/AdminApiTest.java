@@ -37,6 +37,7 @@ import io.voxgate.admin.http.CallingRulesController;
 import io.voxgate.admin.http.DevicesController;
 import io.voxgate.admin.http.MeController;
 import io.voxgate.admin.http.TenantsController;
+import io.voxgate.admin.http.TrunksController;
 import io.voxgate.admin.http.UsersController;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.RequiresPermission;
@@ -259,7 +260,8 @@ class AdminApiTest {
         assertThat(document.body()).startsWith("openapi: 3.");
         for (Endpoint endpoint : endpoints()) {
             String templated = endpoint.path().replace("/demo", "/{slug}").replace("/1001", "/{extension}").replace("/0015650000ff", "/{mac}")
-                    .replace("/vg_000000000000000000000000", "/{clientId}").replaceAll("/tenant$", "/{appliesTo}");
+                    .replace("/vg_000000000000000000000000", "/{clientId}").replaceAll("/tenant$", "/{appliesTo}")
+                    .replace("/carrier-one", "/{name}");
             assertThat(document.body()).as(endpoint.toString()).contains("  " + templated + ":");
         }
     }
@@ -336,6 +338,24 @@ class AdminApiTest {
     }
 
     @Test
+    void aTrunksPasswordGoesInSealedAndNeverComesOut() throws Exception {
+        String admin = loginAs("carrier@demo.example", "phone-system-admin", "demo");
+
+        HttpResponse<String> saved = put("/api/v1/tenants/demo/trunks/sip-carrier", "{\"host\":\"sip.carrier.example\",\"username\":"
+                + "\"acme\",\"password\":\"trunk-secret-123\",\"outboundPrefix\":\"0\"}", admin);
+        HttpResponse<String> badPort = put("/api/v1/tenants/demo/trunks/other", "{\"host\":\"sip.other.example\",\"port\":70000}", admin);
+        HttpResponse<String> listed = get("/api/v1/tenants/demo/trunks", admin);
+
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(json.readTree(saved.body()).get("passwordSet").asBoolean()).isTrue();
+        assertThat(saved.body()).doesNotContain("trunk-secret-123");
+        assertThat(listed.body()).contains("sip.carrier.example").doesNotContain("trunk-secret-123");
+        assertThat(json.readTree(badPort.body()).get("field").asText()).isEqualTo("port");
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out()).contains("trunk.put")
+                .doesNotContain("trunk-secret-123");
+    }
+
+    @Test
     void curlSeesHstsAndOldTlsIsRefused() throws Exception {
         Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed (.ci/run installs it)");
         Path ca = base.resolve("data/pki/root-ca.pem");
@@ -377,7 +397,8 @@ class AdminApiTest {
     private static List<Endpoint> endpoints() {
         List<Endpoint> all = new java.util.ArrayList<>();
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
-                AuditController.class, DevicesController.class, AppsController.class, CallingRulesController.class)) {
+                AuditController.class, DevicesController.class, AppsController.class, CallingRulesController.class,
+                TrunksController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);
@@ -389,7 +410,7 @@ class AdminApiTest {
                     String sub = get != null ? get.value() : post != null ? post.value() : patch != null ? patch.value() : put.value();
                     String path = (base + ("/".equals(sub) ? "" : sub)).replace("{slug}", "demo").replace("{extension}", "1001")
                             .replace("{mac}", "0015650000ff").replace("{clientId}", "vg_000000000000000000000000")
-                            .replace("{appliesTo}", "tenant");
+                            .replace("{appliesTo}", "tenant").replace("{name}", "carrier-one");
                     all.add(new Endpoint(get != null ? "GET" : post != null ? "POST" : patch != null ? "PATCH" : "PUT", path, needs.value()));
                 }
             }
