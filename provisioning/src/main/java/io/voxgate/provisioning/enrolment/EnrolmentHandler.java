@@ -23,8 +23,9 @@ import io.voxgate.provisioning.HttpResponses;
 public final class EnrolmentHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(EnrolmentHandler.class);
-    private static final byte[] NOT_FOUND = "{\"type\":\"about:blank\",\"title\":\"Not found\",\"status\":404,\"detail\":\"POST /enrol\"}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NOT_FOUND = problem(404, "Not found", "the one resource here is POST /enrol");
+    private static final byte[] METHOD_NOT_ALLOWED = problem(405, "Method not allowed", "POST /enrol");
+    private static final byte[] BUSY = problem(503, "Busy", "try again in a few seconds");
 
     private final EnrolmentService service;
     private final Executor blocking;
@@ -48,7 +49,7 @@ public final class EnrolmentHandler extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         if (!HttpMethod.POST.equals(request.method())) {
-            HttpResponses.send(ctx, keepAlive, false, 405, "application/problem+json", NOT_FOUND, Map.of("Allow", "POST"));
+            HttpResponses.send(ctx, keepAlive, false, 405, "application/problem+json", METHOD_NOT_ALLOWED, Map.of("Allow", "POST"));
             return;
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
@@ -66,8 +67,13 @@ public final class EnrolmentHandler extends SimpleChannelInboundHandler<FullHttp
                 HttpResponses.send(ctx, keepAlive, false, answer.status(), answer.contentType(), answer.body(), Map.of());
             });
         } catch (RejectedExecutionException busy) {
-            HttpResponses.send(ctx, false, false, 503, "application/problem+json", NOT_FOUND, Map.of("Retry-After", "5"));
+            HttpResponses.send(ctx, false, false, 503, "application/problem+json", BUSY, Map.of("Retry-After", "5"));
         }
+    }
+
+    private static byte[] problem(int status, String title, String detail) {
+        return ("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
