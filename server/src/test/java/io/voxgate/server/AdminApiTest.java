@@ -35,6 +35,7 @@ import io.voxgate.admin.http.AuditController;
 import io.voxgate.admin.http.AuthController;
 import io.voxgate.admin.http.CallingRulesController;
 import io.voxgate.admin.http.DevicesController;
+import io.voxgate.admin.http.DomainsController;
 import io.voxgate.admin.http.MeController;
 import io.voxgate.admin.http.TenantsController;
 import io.voxgate.admin.http.TrunksController;
@@ -161,6 +162,11 @@ class AdminApiTest {
         assertThat(chain.get("intact").asBoolean()).isTrue();
         assertThat(json.readTree(get("/api/v1/tenants/demo/audit?limit=2", demoAdmin).body()).get("items")).hasSize(2);
         assertThat(get("/api/v1/tenants/globex/users/2001", operator).statusCode()).isEqualTo(200);
+        assertThat(post("/api/v1/tenants/globex/domains", "{\"domain\":\"pbx.globex.example\"}", operator).statusCode()).isEqualTo(201);
+        assertThat(post("/api/v1/tenants/demo/domains", "{\"domain\":\"PBX.Globex.example\"}", operator).statusCode())
+                .as("a domain names one tenant").isEqualTo(409);
+        assertThat(get("/api/v1/tenants/globex/domains", demoAdmin).statusCode()).isEqualTo(404);
+        assertThat(json.readTree(get("/api/v1/tenants/globex/domains", operator).body()).get("items")).hasSize(2);
     }
 
     @Test
@@ -398,7 +404,7 @@ class AdminApiTest {
         List<Endpoint> all = new java.util.ArrayList<>();
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
                 AuditController.class, DevicesController.class, AppsController.class, CallingRulesController.class,
-                TrunksController.class)) {
+                TrunksController.class, DomainsController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);

@@ -118,6 +118,27 @@ public final class TenantDirectory {
                 SELECT_TENANT + " WHERE t.id = (SELECT tenant_id FROM device_macs WHERE mac = ?)", TenantDirectory::read, mac));
     }
 
+    /** The tenant's SIP domains, the primary one first. */
+    public List<String> domains(Tenant tenant) {
+        return database.inControl(c -> Sql.list(c, "SELECT domain FROM sip_domains WHERE tenant_id = ? ORDER BY is_primary DESC, domain",
+                row -> row.getString(1), tenant.id()));
+    }
+
+    /**
+     * Adds a further SIP domain (an alias phones may register under); a domain names one tenant only.
+     *
+     * @throws IllegalArgumentException when the name is no host name or belongs to a tenant already
+     */
+    public String addDomain(Tenant tenant, String domain) {
+        String normalised = normaliseDomain(domain);
+        if (findByDomain(normalised).isPresent()) {
+            throw new IllegalArgumentException("SIP domain '" + normalised + "' is in use already");
+        }
+        database.inControl(c -> Sql.update(c, "INSERT INTO sip_domains (domain, tenant_id, is_primary) VALUES (?, ?, false)",
+                normalised, tenant.id()));
+        return normalised;
+    }
+
     public List<Tenant> list() {
         return database.inControl(c -> Sql.list(c, SELECT_TENANT + " ORDER BY t.slug", TenantDirectory::read));
     }
