@@ -362,6 +362,15 @@ class AdminApiTest {
     }
 
     @Test
+    void oddPathsNeverReachAProtectedEndpointWithoutAToken() throws Exception {
+        for (String path : List.of("/api/v1//me", "/API/v1/me", "/api/v1/me/", "/api/v1/auth/login/../../me", "/api/v1/%6de",
+                "/api/v1/tenants/demo/users;x", "/api/v1/auth/login%2F..%2F..%2Fme")) {
+            int status = get(path, null).statusCode();
+            assertThat(status).as(path).isIn(400, 401, 403, 404, 405);
+        }
+    }
+
+    @Test
     void curlSeesHstsAndOldTlsIsRefused() throws Exception {
         Assumptions.assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed (.ci/run installs it)");
         Path ca = base.resolve("data/pki/root-ca.pem");

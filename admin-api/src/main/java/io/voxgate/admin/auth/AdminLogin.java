@@ -99,31 +99,45 @@ public final class AdminLogin {
             return new Result.Refused();
         }
         AdminAccount account = found.get();
-        Instant now = clock.instant();
         if (!"active".equals(account.status())) {
-            return refuse(account, client, "account disabled", false);
+            passwords.matches(password, dummyHash);
+            return refuse(account, client, "account disabled");
         }
-        if (account.lockedUntil() != null && account.lockedUntil().isAfter(now)) {
-            return refuse(account, client, "account locked until " + account.lockedUntil(), false);
+        Optional<Integer> attempt = beginAttempt(account);
+        if (attempt.isEmpty()) {
+            passwords.matches(password, dummyHash);
+            return refuse(account, client, "account locked");
         }
+        String locking = attempt.get() >= LOCK_AFTER_FAILURES ? "; account locked for " + LOCK_DURATION : "";
         if (!passwords.matches(password, account.passwordHash())) {
-            return refuse(account, client, "wrong password", true);
+            return refuse(account, client, "wrong password" + locking);
         }
         if (!account.totpConfirmed()) {
+            accounts.clearFailures(account.id());
             record(account, "admin.login", client, AuditEvent.Outcome.REFUSED, "TOTP not enrolled: enrolment token issued");
             return new Result.TotpEnrolmentRequired(tokens.issueEnrolment(account.id()));
         }
         OptionalLong step = totp.verify(secretOf(account), totpCode);
         if (step.isEmpty()) {
-            return refuse(account, client, "wrong TOTP code", true);
+            return refuse(account, client, "wrong TOTP code" + locking);
         }
         if (!accounts.acceptTotpStep(account.id(), step.getAsLong())) {
-            return refuse(account, client, "TOTP code used before (replay)", true);
+            return refuse(account, client, "TOTP code used before (replay)" + locking);
         }
         if (passwords.needsRehash(account.passwordHash())) {
             accounts.setPasswordHash(account.id(), passwords.hash(password));
         }
         return openSession(account, client, "admin.login");
+    }
+
+    /** The attempt counted before anything is checked; empty while the account is locked. */
+    private Optional<Integer> beginAttempt(AdminAccount account) {
+        Optional<Integer> attempt = accounts.beginAttempt(account.id(), LOCK_AFTER_FAILURES, clock.instant(),
+                clock.instant().plus(LOCK_DURATION));
+        if (attempt.isPresent() && attempt.get() == LOCK_AFTER_FAILURES) {
+            log.warn("admin {} locked for {} after {} attempts without success", account.email(), LOCK_DURATION, attempt.get());
+        }
+        return attempt;
     }
 
     /** Starts TOTP enrolment: a new secret, sealed, and the otpauth URI to show once (a QR code). */
@@ -145,10 +159,16 @@ public final class AdminLogin {
             return new Result.Refused();
         }
         AdminAccount account = found.get();
+        if (!"active".equals(account.status())) {
+            return refuse(account, client, "account disabled");
+        }
+        if (beginAttempt(account).isEmpty()) {
+            return refuse(account, client, "account locked");
+        }
         byte[] secret = secretOf(account);
         OptionalLong step = totp.verify(secret, code);
         if (step.isEmpty() || !accounts.acceptTotpStep(account.id(), step.getAsLong())) {
-            return refuse(account, client, "wrong TOTP code at enrolment", true);
+            return refuse(account, client, "wrong TOTP code at enrolment");
         }
         accounts.setTotp(account.id(), account.totpSealed(), true);
         record(account, "admin.totp.enrol", client, AuditEvent.Outcome.SUCCESS, null);
@@ -203,15 +223,7 @@ public final class AdminLogin {
         return new Result.Tokens(tokens.issue(principal), refresh, AccessTokens.LIFETIME, principal);
     }
 
-    private Result refuse(AdminAccount account, Client client, String reason, boolean counts) {
-        if (counts) {
-            int failures = accounts.recordFailure(account.id(), LOCK_AFTER_FAILURES, clock.instant().plus(LOCK_DURATION));
-            if (failures == LOCK_AFTER_FAILURES) {
-                log.warn("admin {} locked for {} after {} failed logins, the last from {}", account.email(), LOCK_DURATION, failures,
-                        client.address());
-                reason = reason + "; account locked";
-            }
-        }
+    private Result refuse(AdminAccount account, Client client, String reason) {
         record(account, "admin.login", client, AuditEvent.Outcome.REFUSED, reason);
         return new Result.Refused();
     }

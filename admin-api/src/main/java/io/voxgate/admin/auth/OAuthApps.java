@@ -81,6 +81,8 @@ public final class OAuthApps {
             return Optional.empty();
         }
         OAuthApp a = app.get();
+        audit.record(null, new AuditEvent("app:" + a.id(), "app.token", a.clientId(), address, AuditEvent.Outcome.SUCCESS,
+                Map.of("scopes", String.join(" ", a.scopes()))));
         return Optional.of(tokens.issue(new AdminPrincipal(a.id(), a.id(), a.tenantId(), AdminPrincipal.APP_ROLE, a.scopes())));
     }
 

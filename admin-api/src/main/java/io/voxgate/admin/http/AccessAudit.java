@@ -37,6 +37,11 @@ public final class AccessAudit {
         record(principal, tenant, action, what, AuditEvent.Outcome.SUCCESS, detail);
     }
 
+    /** Who the audit log names: {@code admin:<account>} or {@code app:<app>}. */
+    static String actor(AdminPrincipal principal) {
+        return (principal.isApp() ? "app:" : "admin:") + principal.accountId();
+    }
+
     private Tenant tenantOf(AdminPrincipal principal) {
         UUID id = principal.tenantId();
         return id == null ? null : tenants.find(id).orElse(null);
@@ -44,7 +49,7 @@ public final class AccessAudit {
 
     private void record(AdminPrincipal principal, Tenant tenant, String action, String target, AuditEvent.Outcome outcome,
                         Map<String, String> detail) {
-        audit.record(tenant, new AuditEvent("admin:" + principal.accountId(), action, target.length() > 500 ? target.substring(0, 500) : target,
+        audit.record(tenant, new AuditEvent(actor(principal), action, target.length() > 500 ? target.substring(0, 500) : target,
                 null, outcome, detail));
     }
 }

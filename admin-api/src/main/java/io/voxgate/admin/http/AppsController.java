@@ -63,7 +63,7 @@ public class AppsController {
             return Problems.missing("scopes");
         }
         try {
-            OAuthApps.Registered registered = apps.register(tenant.get(), body.name(), body.scopes(), "admin:" + principal.accountId());
+            OAuthApps.Registered registered = apps.register(tenant.get(), body.name(), body.scopes(), AccessAudit.actor(principal));
             Map<String, Object> answer = view(registered.app());
             answer.put("clientSecret", registered.clientSecret()); // shown this once; stored only hashed
             return HttpResponse.created(answer, URI.create("/api/v1/tenants/" + slug + "/apps/" + registered.app().clientId()));

@@ -37,10 +37,18 @@ public class AuthController {
 
     @Serdeable
     public record EnrolmentRequest(@Nullable String enrolmentToken, @Nullable String code) {
+        @Override
+        public String toString() {
+            return "EnrolmentRequest[withheld]";
+        }
     }
 
     @Serdeable
     public record RefreshRequest(@Nullable String refreshToken) {
+        @Override
+        public String toString() {
+            return "RefreshRequest[withheld]";
+        }
     }
 
     private final AdminLogin login;

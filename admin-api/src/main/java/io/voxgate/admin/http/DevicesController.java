@@ -154,7 +154,7 @@ public class DevicesController {
     }
 
     private static String actor(AdminPrincipal principal) {
-        return "admin:" + principal.accountId();
+        return AccessAudit.actor(principal);
     }
 
     private static MutableHttpResponse<?> notFound(String slug) {

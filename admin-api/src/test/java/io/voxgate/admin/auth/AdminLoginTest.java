@@ -132,6 +132,29 @@ class AdminLoginTest {
     }
 
     @Test
+    void parallelGuessesCannotSlipPastTheLock() throws Exception {
+        byte[] key = enrol();
+        clock.nextStep();
+        String code = code(key);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var guesses = new java.util.ArrayList<java.util.concurrent.Future<AdminLogin.Result>>();
+            for (int i = 0; i < 8; i++) {
+                guesses.add(pool.submit(() -> login.login("alice@acme.example", "guess".toCharArray(), code, CLIENT)));
+            }
+            for (var guess : guesses) {
+                assertThat(guess.get()).isInstanceOf(AdminLogin.Result.Refused.class);
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        long checked = audit.newest(acme, 50).stream().filter(e -> e.detailJson().contains("wrong password")).count();
+        assertThat(checked).as("only as many passwords tried as the lock allows").isEqualTo(AdminLogin.LOCK_AFTER_FAILURES);
+        assertThat(login.login("alice@acme.example", PASSWORD, code, CLIENT)).isInstanceOf(AdminLogin.Result.Refused.class);
+    }
+
+    @Test
     void anUnknownAccountGetsTheSameRefusalAndIsAudited() {
         assertThat(login.login("mallory@acme.example", PASSWORD, "123456", CLIENT)).isInstanceOf(AdminLogin.Result.Refused.class);
         assertThat(audit.newest(null, 5)).anySatisfy(e -> assertThat(e.actor()).isEqualTo("admin:mallory@acme.example"));

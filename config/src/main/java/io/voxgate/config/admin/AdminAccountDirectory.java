@@ -48,6 +48,24 @@ public final class AdminAccountDirectory {
         return database.inControl(c -> Sql.one(c, SELECT_ACCOUNT + " WHERE id = ?", AdminAccountDirectory::read, id));
     }
 
+    /**
+     * Counts a login attempt before it is checked, atomically with the lock: empty when the account
+     * is locked at {@code now}. A burst of parallel guesses cannot all pass the lock before any
+     * failure is recorded; a success clears the count ({@link #acceptTotpStep}, {@link #clearFailures}).
+     * From {@code lockAfter} attempts on, the account is locked until {@code lockedUntil}.
+     */
+    public Optional<Integer> beginAttempt(UUID id, int lockAfter, Instant now, Instant lockedUntil) {
+        return database.inControl(c -> Sql.one(c, """
+                UPDATE admin_accounts SET failed_logins = failed_logins + 1,
+                       locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, updated_at = now()
+                 WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?) RETURNING failed_logins
+                """, row -> row.getInt(1), lockAfter, Timestamp.from(lockedUntil), id, Timestamp.from(now)));
+    }
+
+    public void clearFailures(UUID id) {
+        database.inControl(c -> Sql.update(c, "UPDATE admin_accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?", id));
+    }
+
     /** Counts a failed login; from {@code lockAfter} failures on, the account is locked until {@code lockedUntil}. */
     public int recordFailure(UUID id, int lockAfter, Instant lockedUntil) {
         return database.inControl(c -> Sql.one(c, """
