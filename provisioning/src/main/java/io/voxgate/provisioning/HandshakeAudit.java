@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.voxgate.certs.CertificateRefusal;
 import io.voxgate.config.audit.AuditEvent;
 import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.audit.AuditText;
 import io.voxgate.provisioning.tls.PhoneTrustManager;
 
 /**
@@ -52,7 +53,7 @@ final class HandshakeAudit implements PhoneTrustManager.RefusalListener, AutoClo
             metrics.counter("voxgate.provisioning.handshake.refusals.unaudited").increment();
             return;
         }
-        log.info("provisioning: certificate from {} refused: {}", address, printable(refusal.getMessage()));
+        log.info("provisioning: certificate from {} refused: {}", address, AuditText.printable(refusal.getMessage(), 300));
         try {
             writer.execute(() -> record(address, refusal, reason));
         } catch (RejectedExecutionException busy) {
@@ -63,7 +64,7 @@ final class HandshakeAudit implements PhoneTrustManager.RefusalListener, AutoClo
     private void record(String address, CertificateRefusal refusal, String reason) {
         Map<String, String> detail = new HashMap<>();
         detail.put("reason", reason);
-        detail.put("detail", printable(refusal.getMessage()));
+        detail.put("detail", AuditText.printable(refusal.getMessage(), 300));
         if (refusal.serial() != null) {
             detail.put("certificate_serial", refusal.serial());
         }
@@ -74,12 +75,6 @@ final class HandshakeAudit implements PhoneTrustManager.RefusalListener, AutoClo
         } catch (RuntimeException e) {
             log.warn("provisioning: refusal from {} not audited: {}", address, e.toString());
         }
-    }
-
-    /** A certificate's names are the sender's text: no control characters into logs, at most 300 characters. */
-    static String printable(String text) {
-        String clean = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 300 ? clean.substring(0, 300) : clean;
     }
 
     @Override

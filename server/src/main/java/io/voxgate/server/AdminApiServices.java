@@ -40,17 +40,18 @@ final class AdminApiServices {
     /** Everything the admin API's controllers and filters take, as Micronaut singletons. */
     static Object[] all(VoxgateSettings settings, ConfigDatabase database, SwitchPki pki) throws IOException {
         TenantDirectory tenants = new TenantDirectory(database);
+        CredentialSeal seal = CredentialSeal.fromSecretsDirectory(settings.secretsDir());
         AuditLog audit = new AuditLog(database);
         AccessAudit access = new AccessAudit(audit, tenants);
         DeviceDirectory devices = new DeviceDirectory(database);
         AccessTokens tokens = new AccessTokens(tokenKey(settings), Clock.systemUTC());
         OAuthAppDirectory appDirectory = new OAuthAppDirectory(database);
         OAuthApps apps = new OAuthApps(appDirectory, tokens, audit);
-        return new Object[] {login(settings, database, tokens, apps), apps, appDirectory, settings(settings), access, new TenantScope(tenants, access),
+        return new Object[] {login(seal, database, tokens, apps), apps, appDirectory, settings(settings), access, new TenantScope(tenants, access),
                 tenants, audit,
-                new UserDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir())), devices,
+                new UserDirectory(database, seal), devices,
                 new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database),
-                new TrunkDirectory(database, CredentialSeal.fromSecretsDirectory(settings.secretsDir()))};
+                new TrunkDirectory(database, seal)};
     }
 
     private static byte[] tokenKey(VoxgateSettings settings) throws IOException {
@@ -58,11 +59,10 @@ final class AdminApiServices {
                 () -> SecretFiles.randomHex(32)));
     }
 
-    private static AdminLogin login(VoxgateSettings settings, ConfigDatabase database, AccessTokens tokens, OAuthApps apps)
-            throws IOException {
+    private static AdminLogin login(CredentialSeal seal, ConfigDatabase database, AccessTokens tokens, OAuthApps apps) {
         Clock clock = Clock.systemUTC();
         return new AdminLogin(new AdminAccountDirectory(database), new TenantDirectory(database), new PasswordHasher(), new Totp(clock),
-                CredentialSeal.fromSecretsDirectory(settings.secretsDir()), tokens, new AuditLog(database), clock, apps);
+                seal, tokens, new AuditLog(database), clock, apps);
     }
 
     static AdminApiSettings settings(VoxgateSettings settings) {

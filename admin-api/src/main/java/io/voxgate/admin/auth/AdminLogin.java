@@ -1,8 +1,6 @@
 package io.voxgate.admin.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +20,7 @@ import io.voxgate.config.admin.AdminAccountDirectory;
 import io.voxgate.config.admin.AdminSession;
 import io.voxgate.config.audit.AuditEvent;
 import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.audit.AuditText;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.tenant.TenantDirectory;
 import io.voxgate.config.user.CredentialSeal;
@@ -95,7 +94,7 @@ public final class AdminLogin {
         Optional<AdminAccount> found = accounts.findByEmail(email);
         if (found.isEmpty()) {
             passwords.matches(password, dummyHash); // as slow as a real check: timing tells no account apart
-            record(null, "admin:" + printable(email), "admin.login", client, AuditEvent.Outcome.REFUSED, "unknown account");
+            record(null, "admin:" + AuditText.printable(email, 200), "admin.login", client, AuditEvent.Outcome.REFUSED, "unknown account");
             return new Result.Refused();
         }
         AdminAccount account = found.get();
@@ -178,7 +177,7 @@ public final class AdminLogin {
     /** A new access token for a refresh token, which is used up and replaced; a reused one ends its session. */
     public Result refresh(String refreshToken, Client client) {
         String next = newRefreshToken();
-        return switch (accounts.rotateRefresh(hash(refreshToken), hash(next), clock.instant())) {
+        return switch (accounts.rotateRefresh(Sha256.of(refreshToken), Sha256.of(next), clock.instant())) {
             case AdminAccountDirectory.Rotation.Rotated(AdminSession session) -> {
                 Optional<AdminAccount> account = accounts.find(session.accountId()).filter(a -> "active".equals(a.status()));
                 if (account.isEmpty()) {
@@ -213,11 +212,12 @@ public final class AdminLogin {
 
     private Result openSession(AdminAccount account, Client client, String action) {
         String refresh = newRefreshToken();
-        AdminSession session = accounts.openSession(account.id(), hash(refresh), clock.instant().plus(SESSION_LIFETIME), client.address());
+        AdminSession session = accounts.openSession(account.id(), Sha256.of(refresh), clock.instant().plus(SESSION_LIFETIME), client.address());
         AdminPrincipal principal = principal(account, session.id());
         record(account, action, client, AuditEvent.Outcome.SUCCESS, null);
-        if (accounts.rememberClient(account.id(), hash(client.address() + "\u0000" + client.userAgent()))) {
-            log.warn("admin {} logged in from a new client: {} ({})", account.email(), client.address(), printable(client.userAgent()));
+        if (accounts.rememberClient(account.id(), Sha256.of(client.address() + "\u0000" + client.userAgent()))) {
+            log.warn("admin {} logged in from a new client: {} ({})", account.email(), client.address(),
+                    AuditText.printable(client.userAgent(), 200));
             record(account, "admin.login.new-client", client, AuditEvent.Outcome.SUCCESS, null);
         }
         return new Result.Tokens(tokens.issue(principal), refresh, AccessTokens.LIFETIME, principal);
@@ -243,7 +243,7 @@ public final class AdminLogin {
 
     private void record(Tenant tenant, String actor, String action, Client client, AuditEvent.Outcome outcome, String reason) {
         Map<String, String> detail = new HashMap<>();
-        detail.put("user_agent", printable(client.userAgent()));
+        detail.put("user_agent", AuditText.printable(client.userAgent(), 200));
         if (reason != null) {
             detail.put("reason", reason);
         }
@@ -255,18 +255,5 @@ public final class AdminLogin {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest((token == null ? "" : token).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
-    }
-
-    private static String printable(String text) {
-        String clean = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 200 ? clean.substring(0, 200) : clean;
     }
 }

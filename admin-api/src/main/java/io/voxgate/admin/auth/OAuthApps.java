@@ -1,8 +1,6 @@
 package io.voxgate.admin.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -17,6 +15,7 @@ import io.voxgate.config.admin.OAuthApp;
 import io.voxgate.config.admin.OAuthAppDirectory;
 import io.voxgate.config.audit.AuditEvent;
 import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.audit.AuditText;
 import io.voxgate.config.tenant.Tenant;
 
 /**
@@ -64,7 +63,7 @@ public final class OAuthApps {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String clientSecret = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        OAuthApp app = apps.create(tenant.id(), name, "vg_" + HexFormat.of().formatHex(id), hash(clientSecret),
+        OAuthApp app = apps.create(tenant.id(), name, "vg_" + HexFormat.of().formatHex(id), Sha256.of(clientSecret),
                 scopes.stream().map(s -> s.toLowerCase(Locale.ROOT)).distinct().toList(), actor);
         audit.record(tenant, new AuditEvent(actor, "app.register", app.clientId(), null, AuditEvent.Outcome.SUCCESS,
                 Map.of("name", name, "scopes", String.join(" ", app.scopes()))));
@@ -74,9 +73,9 @@ public final class OAuthApps {
     /** An access token for the app's granted scopes; empty for an unknown or revoked app or a wrong secret. */
     public Optional<String> token(String clientId, String clientSecret, String address) {
         Optional<OAuthApp> app = apps.findByClientId(clientId == null ? "" : clientId)
-                .filter(a -> MessageDigest.isEqual(a.secretHash(), hash(clientSecret)));
+                .filter(a -> MessageDigest.isEqual(a.secretHash(), Sha256.of(clientSecret)));
         if (app.isEmpty() || !app.get().active()) {
-            audit.record(null, new AuditEvent("app:" + printable(clientId), "app.token", null, address, AuditEvent.Outcome.REFUSED,
+            audit.record(null, new AuditEvent("app:" + AuditText.printable(clientId, 40), "app.token", null, address, AuditEvent.Outcome.REFUSED,
                     Map.of("reason", app.isEmpty() ? "unknown client or wrong secret" : "app revoked")));
             return Optional.empty();
         }
@@ -89,18 +88,5 @@ public final class OAuthApps {
     /** Whether the app behind a token is still registered: revocation takes effect at once. */
     public boolean active(AdminPrincipal principal) {
         return apps.find(principal.accountId()).filter(OAuthApp::active).isPresent();
-    }
-
-    private static byte[] hash(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest((secret == null ? "" : secret).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
-    }
-
-    private static String printable(String text) {
-        String clean = text == null ? "" : text.replaceAll("[^A-Za-z0-9_-]", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) : clean;
     }
 }

@@ -25,13 +25,18 @@ public class OpenApiController {
 
     static final String DOCUMENT = "META-INF/swagger/voxgate-admin-api-1.yml";
 
-    @Get(produces = "application/yaml")
-    public MutableHttpResponse<?> document() throws IOException {
+    /** Read once: a controller without @ExecuteOn runs on the event loop, which must not read files. */
+    private final String document;
+
+    public OpenApiController() throws IOException {
         try (InputStream in = OpenApiController.class.getClassLoader().getResourceAsStream(DOCUMENT)) {
-            if (in == null) {
-                return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "this build carries no OpenAPI document", null);
-            }
-            return HttpResponse.ok(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            document = in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    @Get(produces = "application/yaml")
+    public MutableHttpResponse<?> document() {
+        return document == null ? Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "this build carries no OpenAPI document", null)
+                : HttpResponse.ok(document);
     }
 }

@@ -66,15 +66,6 @@ public final class AdminAccountDirectory {
         database.inControl(c -> Sql.update(c, "UPDATE admin_accounts SET failed_logins = 0, locked_until = NULL WHERE id = ?", id));
     }
 
-    /** Counts a failed login; from {@code lockAfter} failures on, the account is locked until {@code lockedUntil}. */
-    public int recordFailure(UUID id, int lockAfter, Instant lockedUntil) {
-        return database.inControl(c -> Sql.one(c, """
-                UPDATE admin_accounts SET failed_logins = failed_logins + 1,
-                       locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END, updated_at = now()
-                 WHERE id = ? RETURNING failed_logins
-                """, row -> row.getInt(1), lockAfter, Timestamp.from(lockedUntil), id).orElse(0));
-    }
-
     /**
      * Takes TOTP step {@code step} for this account if no later or equal step was taken: false means
      * the code was used already (a replay). A success also clears the failure count.
