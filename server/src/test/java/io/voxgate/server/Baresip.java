@@ -37,6 +37,8 @@ final class Baresip implements AutoCloseable {
     static final Path EXECUTABLE = Path.of("/usr/bin/baresip");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RTP_PORTS = 10;
+    private static final Pattern ANSI_COLOUR = Pattern.compile("\u001b\\[[0-9;]*m");
+    private static final Pattern REGISTERED = Pattern.compile("@\\S+\\s+OK\\b"); // "<aor>  OK  <server>"
     private static final Pattern ACTIVE_CALLS = Pattern.compile("Active calls \\((\\d+)\\)");
 
     private final String name;
@@ -177,6 +179,32 @@ final class Baresip implements AutoCloseable {
     int activeCalls() throws IOException, InterruptedException {
         Matcher count = ACTIVE_CALLS.matcher(command("listcalls", "", Duration.ofSeconds(10)).path("data").asText());
         return count.find() ? Integer.parseInt(count.group(1)) : 0; // else "--- No active calls ---"
+    }
+
+    /**
+     * Waits until the account is registered. baresip registers while it loads its modules, before
+     * ctrl_tcp listens, so a quick 200 can come and go before we are connected to hear its
+     * REGISTER_OK; failing that event, {@code reginfo} says whether the registration holds.
+     * Returns what told: the event's account AOR or the {@code reginfo} text, each naming the AOR.
+     */
+    String awaitRegistered(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Duration poll = Duration.ofMillis(Math.max(1, Math.min(500, (deadline - System.nanoTime()) / 1_000_000)));
+            try {
+                return awaitEvent("REGISTER_OK", 0, poll).path("accountaor").asText();
+            } catch (AssertionError notYet) {
+                String status = ANSI_COLOUR.matcher(command("reginfo", "", Duration.ofSeconds(10)).path("data").asText())
+                        .replaceAll("");
+                if (REGISTERED.matcher(status).find()) {
+                    return status;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(name + ": not registered within " + timeout + "; reginfo: " + status
+                            + "\n--- baresip log ---\n" + log());
+                }
+            }
+        }
     }
 
     /** How many messages have arrived so far: a mark for {@link #awaitEvent} to look after. */

@@ -41,8 +41,8 @@ class BaresipMediaLifecycleTest {
         TestSwitch.addDemoUser(runtime, "4102", "Callee", PASSWORD);
         caller = Baresip.registeredTo(runtime, base, "4101", PASSWORD, 440, "manual");
         callee = Baresip.registeredTo(runtime, base, "4102", PASSWORD, 660, "auto");
-        caller.awaitEvent("REGISTER_OK", 0, SIGNALLING);
-        callee.awaitEvent("REGISTER_OK", 0, SIGNALLING);
+        caller.awaitRegistered(SIGNALLING);
+        callee.awaitRegistered(SIGNALLING);
     }
 
     @AfterEach
