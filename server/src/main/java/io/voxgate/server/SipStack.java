@@ -22,6 +22,8 @@ import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.hooks.InternalCallsPolicy;
 import io.voxgate.sip.proxy.Proxy;
+import io.voxgate.sip.registrar.DeviceFlowReaper;
+import io.voxgate.sip.registrar.DeviceOwnership;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
 import io.voxgate.certs.SwitchPki;
@@ -60,6 +62,7 @@ final class SipStack implements AutoCloseable {
     private final SipConnector connector;
     private final java.util.List<io.voxgate.sip.auth.DigestAlgorithm> algorithms;
     private final Proxy proxy;
+    private final DeviceFlowReaper reaper;
 
     SipStack(ConfigDatabase database, SwitchPki pki, io.voxgate.certs.DeviceCertificateVerifier deviceCertificates,
              EdgePolicy edgePolicy, boolean connectToContacts,
@@ -78,8 +81,10 @@ final class SipStack implements AutoCloseable {
         this.guard = new EdgeGuard(edgePolicy, Clock.systemUTC(), metrics);
         this.algorithms = digestAlgorithms.stream().map(token -> io.voxgate.sip.auth.DigestAlgorithm.fromToken(token).orElseThrow()).toList();
         DigestAuthenticator authenticator = new DigestAuthenticator(NonceService.withRandomKey(NONCE_LIFETIME), algorithms);
+        DeviceCertificateCheck certificateCheck = new DeviceCertificateCheck(deviceCertificates);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
-                new DeviceCertificateCheck(deviceCertificates));
+                certificateCheck);
+        this.reaper = new DeviceFlowReaper(flows, location, accounts, new DeviceOwnership(accounts, certificateCheck));
         // Dial plans and fraud limits plug in here as they land.
         ClientTransactions clients = new ClientTransactions(timers, metrics);
         this.proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,
@@ -106,6 +111,7 @@ final class SipStack implements AutoCloseable {
 
     void onConfigChange(ConfigChange change) {
         accounts.onConfigChange(change);
+        reaper.onConfigChange(change); // after the caches forgot what the change made wrong
     }
 
     /** Ends a confirmed call with a BYE to each side (the relay found its media stopped); false if it is not up. */

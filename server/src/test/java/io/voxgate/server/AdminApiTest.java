@@ -238,23 +238,35 @@ class AdminApiTest {
     }
 
     @Test
-    void aDeviceRevokedThroughTheApiIsRefusedByTheRunningSipStackAtItsNextRequest() throws Exception {
+    void aDeviceRevokedThroughTheApiLosesItsRegistrationAtOnceAndIsRefusedWhenItComesBack() throws Exception {
         TestSwitch.addDemoUser(runtime, "1077", "Desk phone owner", "desk-phone-password-77");
+        TestSwitch.addDemoUser(runtime, "1078", "Colleague", "colleague-password-78");
         String admin = loginAs("revoker@demo.example", "phone-system-admin", "demo");
         assertThat(post("/api/v1/tenants/demo/devices", "{\"mac\":\"00:15:65:77:00:01\",\"vendor\":\"yealink\",\"owner\":\"1077\"}",
                 admin).statusCode()).isEqualTo(201);
         var device = runtime.pki().issueDevice(io.voxgate.certs.MacAddress.parse("001565770001"), io.voxgate.certs.KeyAlgorithm.EC_P256);
         Path rootCa = base.resolve("data/pki/root-ca.pem");
         try (var phone = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa, device), "1077",
-                "localhost", "desk-phone-password-77")) {
+                "localhost", "desk-phone-password-77");
+             var colleague = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa), "1078",
+                     "localhost", "colleague-password-78")) {
             assertThat(phone.register().status()).isEqualTo(200);
+            assertThat(colleague.register().status()).isEqualTo(200);
 
             long revokedAt = System.nanoTime();
             assertThat(post("/api/v1/tenants/demo/devices/001565770001/revoke", "{}", admin).statusCode()).isEqualTo(200);
-            int status = phone.register().status();
+            boolean cutOff = phone.sip.isClosedByPeer(); // waits up to 5 s for the switch to close the phone's connection
             long tookMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+            System.out.printf("revoked device's connection closed %d ms after the API answered%n", tookMillis);
+            var call = colleague.authenticatedInviteFinal("1077@localhost", "revoked-call-1", "z9hG4bKrevoked1", "");
 
-            assertThat(status).as("the phone's next REGISTER, %d ms after the revocation", tookMillis).isEqualTo(403);
+            assertThat(cutOff).as("the switch closed the revoked phone's connection (after %d ms)", tookMillis).isTrue();
+            assertThat(call.status()).as("a call to the revoked phone's user finds no registration").isEqualTo(480);
+            assertThat(colleague.register().status()).as("other phones keep their connections").isEqualTo(200);
+            try (var again = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa, device), "1077",
+                    "localhost", "desk-phone-password-77")) {
+                assertThat(again.register().status()).as("the revoked phone, back with its password").isEqualTo(403);
+            }
         }
     }
 

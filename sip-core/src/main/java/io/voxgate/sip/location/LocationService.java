@@ -120,6 +120,26 @@ public final class LocationService {
         }
     }
 
+    /** The addresses of record with a binding over {@code flowId}. */
+    public Set<AddressOfRecord> boundOver(String flowId) {
+        Set<AddressOfRecord> aors = aorsByFlow.get(flowId);
+        return aors == null ? Set.of() : Set.copyOf(aors);
+    }
+
+    /**
+     * Removes every binding made over {@code flowId}, outbound or not, before its connection is
+     * closed: the phone on it may no longer register (its device was revoked), so not even a
+     * contact that outlives flows may stay dialable.
+     */
+    public void dropFlow(String flowId) {
+        Set<AddressOfRecord> aors = aorsByFlow.remove(flowId);
+        if (aors != null) {
+            for (AddressOfRecord aor : aors) {
+                removeMatching(aor, b -> b.flowId().equals(flowId));
+            }
+        }
+    }
+
     private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {
         bindings.computeIfPresent(aor, (key, existing) -> {
             List<Binding> kept = existing.stream().filter(doomed.negate()).toList();

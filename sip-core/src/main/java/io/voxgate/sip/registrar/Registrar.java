@@ -64,12 +64,12 @@ public final class Registrar {
     private final Counter authFailures;
     private final Counter challenges;
     private final EdgeGuard guard;
-    private final DeviceCertificateCheck deviceCertificates;
+    private final DeviceOwnership deviceOwnership;
 
     public Registrar(SipAccounts accounts, DigestAuthenticator authenticator, LocationService location, Limits limits,
                      Clock clock, MeterRegistry metrics, EdgeGuard guard, DeviceCertificateCheck deviceCertificates) {
         this.guard = guard;
-        this.deviceCertificates = deviceCertificates;
+        this.deviceOwnership = new DeviceOwnership(accounts, deviceCertificates);
         this.accounts = accounts;
         this.authenticator = authenticator;
         this.location = location;
@@ -135,48 +135,13 @@ public final class Registrar {
                     yield done(withReason(SipResponses.create(request, SIPResponse.FORBIDDEN), "May not register another user"));
                 }
                 Tenant known = tenant.orElseThrow();
-                yield deviceProblem(flow, known, user.username()).thenApply(problem -> problem
+                yield deviceOwnership.problem(flow, known, user.username()).thenApply(problem -> problem
                         .map(p -> {
                             log.info("REGISTER for {}@{} from {} refused: {}", user.username(), realm, flow.remoteAddress(), p);
                             return withReason(SipResponses.create(request, SIPResponse.FORBIDDEN), "Device certificate not accepted");
                         })
                         .orElseGet(() -> register(flow, request, new AddressOfRecord(known.slug(), user.username()))));
             }
-        };
-    }
-
-    /**
-     * The tenant's client certificate policy (none / optional / required) applied to the certificate
-     * the phone presented on this connection: when it is one of this switch's device certificates,
-     * it must be valid and its MAC an active device assigned to the registering user; another CA's
-     * certificate counts as none.
-     */
-    private CompletableFuture<Optional<String>> deviceProblem(SipFlow flow, Tenant tenant, String user) {
-        String policy = tenant.sipClientCertificates();
-        Optional<java.security.cert.X509Certificate> certificate = flow.peerCertificate();
-        if ("none".equals(policy)) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        if (certificate.isEmpty()) {
-            return CompletableFuture.completedFuture("required".equals(policy)
-                    ? Optional.of("tenant " + tenant.slug() + " requires a device certificate") : Optional.empty());
-        }
-        DeviceCertificateCheck.Result identity = flow.certificateIdentity(deviceCertificates::identify);
-        if (identity instanceof DeviceCertificateCheck.Result.Valid && deviceCertificates.isRevoked(certificate.get())) {
-            identity = new DeviceCertificateCheck.Result.Invalid("revoked (serial " + certificate.get().getSerialNumber().toString(16) + ")");
-        }
-        return switch (identity) {
-            case DeviceCertificateCheck.Result.Invalid invalid ->
-                    CompletableFuture.completedFuture(Optional.of("device certificate " + invalid.reason()));
-            // another CA's certificate proves nothing here: no certificate, as far as the policy goes
-            case DeviceCertificateCheck.Result.NotOurs notOurs -> CompletableFuture.completedFuture("required".equals(policy)
-                    ? Optional.of("tenant " + tenant.slug() + " requires a device certificate; the one presented is " + notOurs.reason())
-                    : Optional.empty());
-            case DeviceCertificateCheck.Result.Valid valid -> accounts.device(tenant, valid.mac()).thenApply(device -> device
-                    .filter(d -> "active".equals(d.status()) && user.equals(d.ownerExtension()))
-                    .map(d -> Optional.<String>empty())
-                    .orElseGet(() -> Optional.of("device " + valid.mac() + " is not an active device of " + user
-                            + " in tenant " + tenant.slug())));
         };
     }
 

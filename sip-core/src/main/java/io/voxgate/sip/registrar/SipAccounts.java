@@ -110,6 +110,11 @@ public final class SipAccounts {
         return tenants.get(domain.toLowerCase(Locale.ROOT));
     }
 
+    /** The active tenant {@code slug}, read from the database: for the change feed's thread, never an event loop. */
+    public Optional<Tenant> activeTenantBySlug(String slug) {
+        return tenantDirectory.find(slug).filter(t -> "active".equals(t.status()));
+    }
+
     /** The tenant's device with this MAC (lower-case hex), if any. */
     public CompletableFuture<Optional<Device>> device(Tenant tenant, String mac) {
         return devices.get(new UserKey(tenant.slug(), mac));

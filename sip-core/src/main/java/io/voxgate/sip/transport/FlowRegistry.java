@@ -30,6 +30,11 @@ public final class FlowRegistry {
         return Optional.ofNullable(flows.get(flowId)).filter(SipFlow::isOpen);
     }
 
+    /** A snapshot of the open flows. */
+    public java.util.List<SipFlow> all() {
+        return flows.values().stream().filter(SipFlow::isOpen).toList();
+    }
+
     public int size() {
         return flows.size();
     }
