@@ -22,7 +22,7 @@ import io.voxgate.sip.location.BindingStore;
 import io.voxgate.sip.location.LocationService;
 import io.voxgate.sip.hooks.InternalCallsPolicy;
 import io.voxgate.sip.proxy.Proxy;
-import io.voxgate.sip.registrar.DeviceFlowReaper;
+import io.voxgate.sip.registrar.RegistrationReaper;
 import io.voxgate.sip.registrar.DeviceOwnership;
 import io.voxgate.sip.registrar.Registrar;
 import io.voxgate.sip.registrar.SipAccounts;
@@ -62,7 +62,7 @@ final class SipStack implements AutoCloseable {
     private final SipConnector connector;
     private final java.util.List<io.voxgate.sip.auth.DigestAlgorithm> algorithms;
     private final Proxy proxy;
-    private final DeviceFlowReaper reaper;
+    private final RegistrationReaper reaper;
 
     SipStack(ConfigDatabase database, SwitchPki pki, io.voxgate.certs.DeviceCertificateVerifier deviceCertificates,
              EdgePolicy edgePolicy, boolean connectToContacts,
@@ -84,7 +84,7 @@ final class SipStack implements AutoCloseable {
         DeviceCertificateCheck certificateCheck = new DeviceCertificateCheck(deviceCertificates);
         Registrar registrar = new Registrar(accounts, authenticator, location, Registrar.Limits.DEFAULT, Clock.systemUTC(), metrics, guard,
                 certificateCheck);
-        this.reaper = new DeviceFlowReaper(flows, location, accounts, new DeviceOwnership(accounts, certificateCheck));
+        this.reaper = new RegistrationReaper(flows, location, accounts, new DeviceOwnership(accounts, certificateCheck));
         // Dial plans and fraud limits plug in here as they land.
         ClientTransactions clients = new ClientTransactions(timers, metrics);
         this.proxy = new Proxy(accounts, authenticator, location, flows, guard, clients, TIMER_C, metrics,

@@ -271,16 +271,83 @@ class AdminApiTest {
     }
 
     @Test
+    void deletesRemoveWhatTheyNameAndNeverReachAnotherTenant() throws Exception {
+        String operator = loginAs("deleter-root@platform.example", "platform-operator", null);
+        assertThat(post("/api/v1/tenants", "{\"slug\":\"initech\",\"name\":\"Initech\",\"domain\":\"initech.example\"}", operator)
+                .statusCode()).isEqualTo(201);
+        String initech = loginAs("admin@initech.example", "tenant-admin", "initech");
+        String demo = loginAs("deleter@demo.example", "tenant-admin", "demo");
+        assertThat(post("/api/v1/tenants/initech/users", "{\"extension\":\"3001\",\"displayName\":\"Ian\"}", initech).statusCode())
+                .isEqualTo(201);
+        assertThat(put("/api/v1/tenants/initech/trunks/carrier", "{\"host\":\"sip.carrier.example\"}", initech).statusCode()).isEqualTo(200);
+        assertThat(put("/api/v1/tenants/initech/dial-plans/user:3001", "{\"international\":true}", initech).statusCode()).isEqualTo(200);
+        assertThat(put("/api/v1/tenants/initech/fraud-limits/tenant", "{\"concurrentCalls\":3}", initech).statusCode()).isEqualTo(200);
+        assertThat(post("/api/v1/tenants/initech/devices", "{\"mac\":\"00:15:65:30:00:01\",\"vendor\":\"yealink\",\"owner\":\"3001\"}",
+                initech).statusCode()).isEqualTo(201);
+        assertThat(post("/api/v1/tenants/initech/domains", "{\"domain\":\"pbx.initech.example\"}", operator).statusCode()).isEqualTo(201);
+
+        List<String> initechResources = List.of("/users/3001", "/trunks/carrier", "/dial-plans/user:3001", "/fraud-limits/tenant",
+                "/devices/001565300001"); // domains are the platform operator's, who sees every tenant
+        for (String resource : initechResources) {
+            assertThat(delete("/api/v1/tenants/initech" + resource, demo).statusCode()).as("demo's admin deletes initech" + resource)
+                    .isEqualTo(404);
+        }
+        assertThat(get("/api/v1/tenants/initech/users/3001", initech).statusCode()).as("still there").isEqualTo(200);
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out()).contains("DELETE /api/v1/tenants/initech/users/3001");
+
+        assertThat(delete("/api/v1/tenants/initech/domains/initech.example", operator).statusCode()).as("the primary domain").isEqualTo(409);
+        assertThat(delete("/api/v1/tenants/initech/dial-plans/user:3001", initech).statusCode()).isEqualTo(204);
+        assertThat(json.readTree(get("/api/v1/tenants/initech/dial-plans/user:3001", initech).body()).get("configured").asBoolean()).isFalse();
+        assertThat(delete("/api/v1/tenants/initech/dial-plans/user:3001", initech).statusCode()).as("nothing left to delete").isEqualTo(404);
+        assertThat(delete("/api/v1/tenants/initech/fraud-limits/tenant", initech).statusCode()).isEqualTo(204);
+        assertThat(delete("/api/v1/tenants/initech/trunks/carrier", initech).statusCode()).isEqualTo(204);
+        assertThat(json.readTree(get("/api/v1/tenants/initech/trunks", initech).body()).get("items")).isEmpty();
+        assertThat(delete("/api/v1/tenants/initech/devices/001565300001", initech).statusCode()).isEqualTo(204);
+        assertThat(post("/api/v1/tenants/demo/devices", "{\"mac\":\"00:15:65:30:00:01\",\"vendor\":\"yealink\"}", demo).statusCode())
+                .as("a removed device's MAC may be enrolled again, elsewhere too").isEqualTo(201);
+        assertThat(delete("/api/v1/tenants/initech/users/3001", initech).statusCode()).isEqualTo(204);
+        assertThat(get("/api/v1/tenants/initech/users/3001", initech).statusCode()).isEqualTo(404);
+        assertThat(delete("/api/v1/tenants/initech/domains/pbx.initech.example", operator).statusCode()).isEqualTo(204);
+        assertThat(json.readTree(get("/api/v1/tenants/initech/domains", operator).body()).get("items")).hasSize(1);
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "initech").out()).contains("user.delete")
+                .contains("trunk.delete").contains("dial-plan.delete").contains("fraud-limits.delete").contains("device.remove")
+                .contains("domain.remove");
+    }
+
+    @Test
+    void aUserDisabledOrRemovedLosesItsRegistrationsAtOnce() throws Exception {
+        TestSwitch.addDemoUser(runtime, "1081", "Leaver", "leaver-password-81");
+        TestSwitch.addDemoUser(runtime, "1082", "Suspended", "suspended-password-82");
+        String admin = loginAs("offboarding@demo.example", "user-admin", "demo");
+        Path rootCa = base.resolve("data/pki/root-ca.pem");
+        try (var leaver = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa), "1081",
+                "localhost", "leaver-password-81");
+             var suspended = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa), "1082",
+                     "localhost", "suspended-password-82")) {
+            assertThat(leaver.register().status()).isEqualTo(200);
+            assertThat(suspended.register().status()).isEqualTo(200);
+            String etag = get("/api/v1/tenants/demo/users/1082", admin).headers().firstValue("ETag").orElseThrow();
+
+            assertThat(delete("/api/v1/tenants/demo/users/1081", admin).statusCode()).isEqualTo(204);
+            assertThat(patch("/api/v1/tenants/demo/users/1082", "{\"status\":\"disabled\"}", admin, etag).statusCode()).isEqualTo(200);
+
+            assertThat(leaver.sip.isClosedByPeer()).as("the removed user's phone is cut off").isTrue();
+            assertThat(suspended.sip.isClosedByPeer()).as("the disabled user's phone is cut off").isTrue();
+        }
+        try (var back = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa), "1082",
+                "localhost", "suspended-password-82")) {
+            assertThat(back.register().status()).as("a disabled user's password no longer registers").isEqualTo(403);
+        }
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 
         assertThat(document.statusCode()).isEqualTo(200);
         assertThat(document.body()).startsWith("openapi: 3.");
         for (Endpoint endpoint : endpoints()) {
-            String templated = endpoint.path().replace("/demo", "/{slug}").replace("/1001", "/{extension}").replace("/0015650000ff", "/{mac}")
-                    .replace("/vg_000000000000000000000000", "/{clientId}").replaceAll("/tenant$", "/{appliesTo}")
-                    .replace("/carrier-one", "/{name}");
-            assertThat(document.body()).as(endpoint.toString()).contains("  " + templated + ":");
+            assertThat(document.body()).as(endpoint.toString()).contains("  " + endpoint.template() + ":");
         }
     }
 
@@ -418,7 +485,7 @@ class AdminApiTest {
     }
 
     /** Every /api/v1 endpoint with the permission it declares, read from the controllers themselves. */
-    private record Endpoint(String method, String path, Permission permission) {
+    private record Endpoint(String method, String path, Permission permission, String template) {
     }
 
     private static List<Endpoint> endpoints() {
@@ -433,12 +500,20 @@ class AdminApiTest {
                 io.micronaut.http.annotation.Post post = m.getAnnotation(io.micronaut.http.annotation.Post.class);
                 io.micronaut.http.annotation.Patch patch = m.getAnnotation(io.micronaut.http.annotation.Patch.class);
                 io.micronaut.http.annotation.Put put = m.getAnnotation(io.micronaut.http.annotation.Put.class);
-                if (needs != null && (get != null || post != null || patch != null || put != null)) {
-                    String sub = get != null ? get.value() : post != null ? post.value() : patch != null ? patch.value() : put.value();
-                    String path = (base + ("/".equals(sub) ? "" : sub)).replace("{slug}", "demo").replace("{extension}", "1001")
+                io.micronaut.http.annotation.Delete delete = m.getAnnotation(io.micronaut.http.annotation.Delete.class);
+                if (needs != null && (get != null || post != null || patch != null || put != null || delete != null)) {
+                    String sub = get != null ? get.value() : post != null ? post.value() : patch != null ? patch.value()
+                            : put != null ? put.value() : delete.value();
+                    String method = get != null ? "GET" : post != null ? "POST" : patch != null ? "PATCH" : put != null ? "PUT" : "DELETE";
+                    // deletes aim at what does not exist: allowed is 404, so the matrix removes nothing other tests use
+                    boolean harmless = "DELETE".equals(method);
+                    String template = base + ("/".equals(sub) ? "" : sub);
+                    String path = template.replace("{slug}", "demo")
+                            .replace("{extension}", harmless ? "1999" : "1001")
                             .replace("{mac}", "0015650000ff").replace("{clientId}", "vg_000000000000000000000000")
-                            .replace("{appliesTo}", "tenant").replace("{name}", "carrier-one");
-                    all.add(new Endpoint(get != null ? "GET" : post != null ? "POST" : patch != null ? "PATCH" : "PUT", path, needs.value()));
+                            .replace("{appliesTo}", harmless ? "role:reports-viewer" : "tenant")
+                            .replace("{name}", harmless ? "no-such-trunk" : "carrier-one").replace("{domain}", "nosuch.example");
+                    all.add(new Endpoint(method, path, needs.value(), template));
                 }
             }
         }
@@ -450,6 +525,7 @@ class AdminApiTest {
             case "GET" -> get(endpoint.path(), token);
             case "PATCH" -> patch(endpoint.path(), "{}", token, "\"stale\"");
             case "PUT" -> put(endpoint.path(), "{\"allowedDays\":[\"noday\"],\"allowedCountries\":[\"XX\"]}", token);
+            case "DELETE" -> delete(endpoint.path(), token);
             default -> post(endpoint.path(), "{}", token);
         };
     }
@@ -477,6 +553,11 @@ class AdminApiTest {
         return https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort() + path))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> delete(String path, String bearer) throws Exception {
+        return https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort() + path))
+                .header("Authorization", "Bearer " + bearer).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, String bearer) throws Exception {

@@ -16,6 +16,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
@@ -119,6 +120,23 @@ public class CallingRulesController {
         return HttpResponse.ok(view(plan, true));
     }
 
+    /** Removes a dial plan: a role's or user's then follows the tenant's, the tenant's the safe defaults. */
+    @Delete("/dial-plans/{appliesTo}")
+    @RequiresPermission(Permission.DIAL_PLANS_WRITE)
+    public MutableHttpResponse<?> deleteDialPlan(HttpRequest<?> request, @PathVariable String slug, @PathVariable String appliesTo) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "DELETE " + request.getPath());
+        if (tenant.isEmpty() || !knownScope(tenant.get(), appliesTo)) {
+            return notFound(slug);
+        }
+        Optional<DialPlan> before = rules.dialPlan(tenant.get(), appliesTo);
+        if (before.isEmpty() || !rules.deleteDialPlan(tenant.get(), appliesTo)) {
+            return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no dial plan set for " + appliesTo, null);
+        }
+        access.changed(principal, tenant.get(), "dial-plan.delete", appliesTo, Map.of("before", String.valueOf(before.get())));
+        return HttpResponse.noContent();
+    }
+
     @Get("/fraud-limits/{appliesTo}")
     @RequiresPermission(Permission.FRAUD_LIMITS_READ)
     public MutableHttpResponse<?> fraudLimits(HttpRequest<?> request, @PathVariable String slug, @PathVariable String appliesTo) {
@@ -192,6 +210,23 @@ public class CallingRulesController {
         }
         return appliesTo.startsWith("user:") && appliesTo.substring(5).matches("[0-9]{2,10}")
                 && users.find(tenant, appliesTo.substring(5)).isPresent();
+    }
+
+    /** Removes fraud limits: a role's or user's then follow the tenant's, the tenant's are none. */
+    @Delete("/fraud-limits/{appliesTo}")
+    @RequiresPermission(Permission.FRAUD_LIMITS_WRITE)
+    public MutableHttpResponse<?> deleteFraudLimits(HttpRequest<?> request, @PathVariable String slug, @PathVariable String appliesTo) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "DELETE " + request.getPath());
+        if (tenant.isEmpty() || !knownScope(tenant.get(), appliesTo)) {
+            return notFound(slug);
+        }
+        Optional<FraudLimits> before = rules.fraudLimits(tenant.get(), appliesTo);
+        if (before.isEmpty() || !rules.deleteFraudLimits(tenant.get(), appliesTo)) {
+            return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no fraud limits set for " + appliesTo, null);
+        }
+        access.changed(principal, tenant.get(), "fraud-limits.delete", appliesTo, Map.of("before", String.valueOf(before.get())));
+        return HttpResponse.noContent();
     }
 
     private static List<String> orEmpty(List<String> values) {

@@ -15,6 +15,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -126,6 +127,22 @@ public class DevicesController {
             return notFound(slug);
         }
         return HttpResponse.ok(view(devices.find(tenant.get(), MacAddress.parse(mac).canonical()).orElseThrow()));
+    }
+
+    /** Removes a phone for good: its certificate revoked, its registrations dropped, its MAC free to enrol again. */
+    @Delete("/{mac}")
+    @RequiresPermission(Permission.DEVICES_WRITE)
+    public MutableHttpResponse<?> remove(HttpRequest<?> request, @PathVariable String slug, @PathVariable String mac) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "DELETE " + request.getPath());
+        try {
+            if (tenant.isEmpty() || !administration.remove(tenant.get(), MacAddress.parse(mac), actor(principal))) {
+                return notFound(slug);
+            }
+        } catch (IllegalArgumentException e) {
+            return notFound(slug);
+        }
+        return HttpResponse.noContent();
     }
 
     @Post("/activation-codes")

@@ -10,6 +10,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -69,5 +70,22 @@ public class DomainsController {
             return Problems.of(e.getMessage().contains("in use") ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST, "invalid-field",
                     "Invalid field", e.getMessage(), "domain");
         }
+    }
+
+    /** Removes a further domain (phones registering under it then find no tenant); the primary one stays. */
+    @Delete("/{domain}")
+    @RequiresPermission(Permission.TENANTS_WRITE)
+    public MutableHttpResponse<?> remove(HttpRequest<?> request, @PathVariable String slug, @PathVariable String domain) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "DELETE " + request.getPath());
+        try {
+            if (tenant.isEmpty() || !tenants.removeDomain(tenant.get(), domain)) {
+                return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no domain '" + domain + "' in tenant '" + slug + "'", null);
+            }
+        } catch (IllegalArgumentException e) {
+            return Problems.of(HttpStatus.CONFLICT, "primary-domain", "Conflict", e.getMessage(), "domain");
+        }
+        access.changed(principal, tenant.get(), "domain.remove", domain.toLowerCase(java.util.Locale.ROOT), Map.of());
+        return HttpResponse.noContent();
     }
 }

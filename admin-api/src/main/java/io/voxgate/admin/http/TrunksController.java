@@ -11,6 +11,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
@@ -87,6 +88,19 @@ public class TrunksController {
         access.changed(principal, tenant.get(), "trunk.put", name, Map.of("host", trunk.host(), "port", Integer.toString(trunk.port()),
                 "password_changed", Boolean.toString(body.password() != null)));
         return HttpResponse.ok(view(trunk));
+    }
+
+    @Delete("/{name}")
+    @RequiresPermission(Permission.TRUNKS_WRITE)
+    public MutableHttpResponse<?> delete(HttpRequest<?> request, @PathVariable String slug, @PathVariable String name) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "DELETE " + request.getPath());
+        Optional<Trunk> before = tenant.flatMap(t -> trunks.find(t, name));
+        if (before.isEmpty() || !trunks.delete(tenant.get(), name)) {
+            return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no trunk '" + name + "' in tenant '" + slug + "'", null);
+        }
+        access.changed(principal, tenant.get(), "trunk.delete", name, Map.of("before", String.valueOf(view(before.get()))));
+        return HttpResponse.noContent();
     }
 
     private static MutableHttpResponse<?> invalid(String field, String detail) {

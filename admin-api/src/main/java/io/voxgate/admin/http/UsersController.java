@@ -12,6 +12,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
@@ -155,6 +156,23 @@ public class UsersController {
         return HttpResponse.ok(view(after)).header("ETag", etag(after));
     }
 
+    /**
+     * Removes a user with its SIP credentials; its phones stay enrolled, without an owner. Every
+     * node drops the user's registrations at once (the change feed).
+     */
+    @Delete("/{extension}")
+    @RequiresPermission(Permission.USERS_WRITE)
+    public MutableHttpResponse<?> delete(HttpRequest<?> request, @PathVariable String slug, @PathVariable String extension) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "DELETE " + request.getPath());
+        Optional<User> before = tenant.flatMap(t -> users.find(t, extension));
+        if (before.isEmpty() || !users.delete(tenant.get(), extension)) {
+            return notFound(slug);
+        }
+        access.changed(principal, tenant.get(), "user.delete", "user " + extension, Map.of("before", String.valueOf(view(before.get()))));
+        return HttpResponse.noContent();
+    }
+
     private String generatedPassword() {
         byte[] bytes = new byte[15];
         random.nextBytes(bytes);
@@ -166,7 +184,7 @@ public class UsersController {
     }
 
     private static String etag(User user) {
-        return "\"" + Integer.toHexString(view(user).hashCode()) + "\"";
+        return ETags.of(view(user));
     }
 
     private static Map<String, Object> view(User user) {

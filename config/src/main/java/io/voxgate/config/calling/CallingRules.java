@@ -47,12 +47,22 @@ public final class CallingRules {
         });
     }
 
+    /** Removes a dial plan (a tenant's own falls back to the safe defaults); false when none was set. */
+    public boolean deleteDialPlan(Tenant tenant, String appliesTo) {
+        return database.inTenant(tenant.schema(), c -> Sql.update(c, "DELETE FROM dial_plans WHERE applies_to = ?", appliesTo) == 1);
+    }
+
     public Optional<FraudLimits> fraudLimits(Tenant tenant, String appliesTo) {
         return database.inTenant(tenant.schema(), c -> Sql.one(c, """
                 SELECT applies_to, concurrent_calls, international_calls_per_hour, international_calls_per_day,
                        international_minutes_per_hour, international_minutes_per_day, daily_spend_cap_cents, currency, allowed_from,
                        allowed_until, allowed_days FROM fraud_limits WHERE applies_to = ?
                 """, CallingRules::readLimits, appliesTo));
+    }
+
+    /** Removes fraud limits (a role's or user's then come from the tenant's); false when none were set. */
+    public boolean deleteFraudLimits(Tenant tenant, String appliesTo) {
+        return database.inTenant(tenant.schema(), c -> Sql.update(c, "DELETE FROM fraud_limits WHERE applies_to = ?", appliesTo) == 1);
     }
 
     public FraudLimits putFraudLimits(Tenant tenant, FraudLimits limits) {

@@ -48,6 +48,11 @@ public final class TrunkDirectory {
         });
     }
 
+    /** Removes a trunk with its sealed password; false when the tenant has no such trunk. */
+    public boolean delete(Tenant tenant, String name) {
+        return database.inTenant(tenant.schema(), c -> Sql.update(c, "DELETE FROM trunks WHERE name = ?", name) == 1);
+    }
+
     private static Trunk read(ResultSet rs) throws SQLException {
         return new Trunk(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getBoolean(5), rs.getString(6),
                 rs.getBoolean(7));

@@ -53,6 +53,17 @@ public final class DeviceDirectory {
                 c -> Sql.update(c, "UPDATE devices SET status = ?, updated_at = now() WHERE mac = ?", status, mac) == 1);
     }
 
+    /** Removes the device and frees its MAC for enrolment elsewhere; false when the tenant has no such device. */
+    public boolean delete(Tenant tenant, String mac) {
+        return database.inTenant(tenant.schema(), c -> {
+            boolean deleted = Sql.update(c, "DELETE FROM devices WHERE mac = ?", mac) == 1;
+            if (deleted) {
+                Sql.update(c, "DELETE FROM voxgate_control.device_macs WHERE mac = ? AND tenant_id = ?", mac, tenant.id());
+            }
+            return deleted;
+        });
+    }
+
     public Optional<Device> find(Tenant tenant, String mac) {
         return database.inTenant(tenant.schema(),
                 c -> Sql.one(c, SELECT_DEVICE + " WHERE d.mac = ?", DeviceDirectory::read, mac));

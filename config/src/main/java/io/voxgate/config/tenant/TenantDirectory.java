@@ -139,6 +139,20 @@ public final class TenantDirectory {
         return normalised;
     }
 
+    /**
+     * Removes one of the tenant's further SIP domains; false when it is not one of them.
+     *
+     * @throws IllegalArgumentException for the primary domain, which phones and provisioning files name
+     */
+    public boolean removeDomain(Tenant tenant, String domain) {
+        String normalised = domain.toLowerCase(java.util.Locale.ROOT);
+        if (normalised.equals(tenant.primaryDomain())) {
+            throw new IllegalArgumentException("SIP domain '" + normalised + "' is the tenant's primary domain");
+        }
+        return database.inControl(c -> Sql.update(c, "DELETE FROM sip_domains WHERE domain = ? AND tenant_id = ? AND NOT is_primary",
+                normalised, tenant.id()) == 1);
+    }
+
     public List<Tenant> list() {
         return database.inControl(c -> Sql.list(c, SELECT_TENANT + " ORDER BY t.slug", TenantDirectory::read));
     }

@@ -27,6 +27,10 @@ public final class UserDirectory {
     private final CredentialSeal seal;
 
     /** Reads users and sets passwords without keeping them sealed (the SIP stack, tools without the key). */
+    private static final String ACTIVE_CREDENTIALS = """
+            SELECT s.user_id, s.username, s.realm, s.ha1_md5, s.ha1_sha256 FROM sip_credentials s
+            JOIN users u ON u.id = s.user_id WHERE u.status = 'active'""";
+
     public UserDirectory(ConfigDatabase database) {
         this(database, null);
     }
@@ -100,6 +104,22 @@ public final class UserDirectory {
         });
     }
 
+    /**
+     * Removes a user with its SIP credentials, activation codes and own dial plan and fraud limits
+     * (a later user of the extension must not inherit them); its devices stay, without an owner.
+     * False when the tenant has no such user.
+     */
+    public boolean delete(Tenant tenant, String extension) {
+        return database.inTenant(tenant.schema(), c -> {
+            if (Sql.update(c, "DELETE FROM users WHERE extension = ?", extension) != 1) {
+                return false;
+            }
+            Sql.update(c, "DELETE FROM dial_plans WHERE applies_to = ?", "user:" + extension);
+            Sql.update(c, "DELETE FROM fraud_limits WHERE applies_to = ?", "user:" + extension);
+            return true;
+        });
+    }
+
     public Optional<User> find(Tenant tenant, String extension) {
         return database.inTenant(tenant.schema(),
                 c -> Sql.one(c, SELECT_USER + " WHERE u.extension = ?", UserDirectory::read, extension));
@@ -110,18 +130,17 @@ public final class UserDirectory {
                 c -> Sql.list(c, SELECT_USER + " ORDER BY u.extension", UserDirectory::read));
     }
 
+    /** The digest credential of an active user: a disabled user's phones can neither register nor call. */
     public Optional<SipCredential> credential(Tenant tenant, String username) {
-        return database.inTenant(tenant.schema(), c -> Sql.one(c,
-                "SELECT user_id, username, realm, ha1_md5, ha1_sha256 FROM sip_credentials WHERE username = ?",
+        return database.inTenant(tenant.schema(), c -> Sql.one(c, ACTIVE_CREDENTIALS + " AND s.username = ?",
                 row -> new SipCredential(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
                         new DigestHashes(row.getString(4), row.getString(5))),
                 username));
     }
 
-    /** Every SIP credential of the tenant, for warming a cache in one query. */
+    /** Every active user's SIP credential in the tenant, for warming a cache in one query. */
     public List<SipCredential> credentials(Tenant tenant) {
-        return database.inTenant(tenant.schema(), c -> Sql.list(c,
-                "SELECT user_id, username, realm, ha1_md5, ha1_sha256 FROM sip_credentials",
+        return database.inTenant(tenant.schema(), c -> Sql.list(c, ACTIVE_CREDENTIALS,
                 row -> new SipCredential(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
                         new DigestHashes(row.getString(4), row.getString(5)))));
     }

@@ -3,6 +3,7 @@ package io.voxgate.provisioning.admin;
 import java.security.cert.CRLReason;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.voxgate.certs.MacAddress;
 import io.voxgate.certs.Revocation;
@@ -66,6 +67,27 @@ public final class DeviceAdministration {
         }).orElse("none issued by the switch");
         audit.record(tenant, new AuditEvent(actor, "device.revoke", mac.canonical(), null, AuditEvent.Outcome.SUCCESS,
                 Map.of("reason", reason.name(), "certificate_serial", serial)));
+        return true;
+    }
+
+    /**
+     * Removes a phone for good: its switch-issued certificate goes on the CRL first (a removed
+     * device's certificate must not be usable anywhere), then the device and its MAC entry go,
+     * so the MAC may be enrolled again. False when the tenant has no such device.
+     */
+    public boolean remove(Tenant tenant, MacAddress mac, String actor) {
+        Optional<Device> device = devices.find(tenant, mac.canonical());
+        if (device.isEmpty()) {
+            return false;
+        }
+        String serial = pki.deviceCertificate(mac)
+                .map(c -> pki.revoke(mac, CRLReason.CESSATION_OF_OPERATION).serial().toString(16))
+                .orElse("none issued by the switch");
+        if (!devices.delete(tenant, mac.canonical())) {
+            return false; // removed meanwhile by another admin
+        }
+        audit.record(tenant, new AuditEvent(actor, "device.remove", mac.canonical(), null, AuditEvent.Outcome.SUCCESS,
+                Map.of("before", device.get().toString(), "certificate_serial", serial)));
         return true;
     }
 }

@@ -20,23 +20,27 @@ import io.voxgate.sip.transport.FlowRegistry;
 import io.voxgate.sip.transport.SipFlow;
 
 /**
- * Cuts off registered phones whose device stopped being theirs: when a device is revoked, removed
- * or given to another user (or a tenant's certificate policy changes), every connection with
- * bindings is judged again as its next REGISTER would be ({@link DeviceOwnership}); a connection
- * that would now be refused loses its bindings and is closed, so the phone can neither be called
- * nor call until it proves itself again, instead of staying reachable until its binding expires.
- * Runs on the change feed's thread, after the account caches dropped what the change made wrong.
+ * Cuts off registered phones that may no longer register: when a device is revoked, removed or
+ * given to another user, a user is disabled or removed, or a tenant's certificate policy changes,
+ * the connections with bindings in that tenant are judged again as their next REGISTER would be
+ * (an active user's credential, {@link DeviceOwnership}); a connection that would now be refused
+ * loses its bindings and is closed, so the phone can neither be called nor call until it proves
+ * itself again, instead of staying reachable until its binding expires. Runs on the change feed's
+ * thread, after the account caches dropped what the change made wrong.
  */
-public final class DeviceFlowReaper {
+public final class RegistrationReaper {
 
-    private static final Logger log = LoggerFactory.getLogger(DeviceFlowReaper.class);
+    private static final Logger log = LoggerFactory.getLogger(RegistrationReaper.class);
+
+    /** Tenant tables whose changes can take away a phone's right to register. */
+    private static final Set<String> JUDGED_TABLES = Set.of("devices", "users", "sip_credentials");
 
     private final FlowRegistry flows;
     private final LocationService location;
     private final SipAccounts accounts;
     private final DeviceOwnership ownership;
 
-    public DeviceFlowReaper(FlowRegistry flows, LocationService location, SipAccounts accounts, DeviceOwnership ownership) {
+    public RegistrationReaper(FlowRegistry flows, LocationService location, SipAccounts accounts, DeviceOwnership ownership) {
         this.flows = flows;
         this.location = location;
         this.accounts = accounts;
@@ -46,7 +50,7 @@ public final class DeviceFlowReaper {
     public void onConfigChange(ConfigChange change) {
         if (change.isResync() || "tenants".equals(change.table())) {
             rejudge(Optional.empty());
-        } else if ("devices".equals(change.table()) || "device_macs".equals(change.table())) {
+        } else if (JUDGED_TABLES.contains(change.table()) && change.tenantSlug().isPresent()) {
             rejudge(change.tenantSlug());
         }
     }
@@ -65,9 +69,9 @@ public final class DeviceFlowReaper {
                     continue;
                 }
                 // a suspended or removed tenant is the registrar's to refuse; its phones are not judged here
-                Optional<Tenant> tenant = tenants.computeIfAbsent(aor.tenantSlug(), accounts::activeTenantBySlug);
+                Optional<Tenant> tenant = tenants.computeIfAbsent(aor.tenantSlug(), this::reloaded);
                 if (tenant.isPresent()) {
-                    verdicts.add(ownership.problem(flow, tenant.get(), aor.user())
+                    verdicts.add(problem(flow, tenant.get(), aor.user())
                             .thenAccept(problem -> problem.ifPresent(why -> {
                                 if (closed.add(flow.id())) {
                                     cutOff(flow, aor, why);
@@ -77,6 +81,18 @@ public final class DeviceFlowReaper {
             }
         }
         return CompletableFuture.allOf(verdicts.toArray(CompletableFuture[]::new)).thenApply(done -> closed.size());
+    }
+
+    private Optional<Tenant> reloaded(String slug) {
+        Optional<Tenant> tenant = accounts.activeTenantBySlug(slug);
+        tenant.ifPresent(accounts::reload);
+        return tenant;
+    }
+
+    private CompletableFuture<Optional<String>> problem(SipFlow flow, Tenant tenant, String user) {
+        return accounts.credential(tenant, user).thenCompose(credential -> credential.isEmpty()
+                ? CompletableFuture.completedFuture(Optional.of("user " + user + " is disabled or gone in tenant " + tenant.slug()))
+                : ownership.problem(flow, tenant, user));
     }
 
     private void cutOff(SipFlow flow, AddressOfRecord aor, String why) {
