@@ -19,6 +19,7 @@ import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.calling.CallingRules;
 import io.voxgate.config.calling.TrunkDirectory;
 import io.voxgate.config.db.ConfigDatabase;
+import io.voxgate.config.feed.ChangeFeed;
 import io.voxgate.config.db.SecretFiles;
 import io.voxgate.config.device.DeviceDirectory;
 import io.voxgate.config.enrolment.ActivationCodes;
@@ -38,7 +39,8 @@ final class AdminApiServices {
     }
 
     /** Everything the admin API's controllers and filters take, as Micronaut singletons. */
-    static Object[] all(VoxgateSettings settings, ConfigDatabase database, SwitchPki pki) throws IOException {
+    /** @param feed where the caches of sessions, apps and tenants learn of changes made by any node */
+    static Object[] all(VoxgateSettings settings, ConfigDatabase database, SwitchPki pki, ChangeFeed feed) throws IOException {
         TenantDirectory tenants = new TenantDirectory(database);
         CredentialSeal seal = CredentialSeal.fromSecretsDirectory(settings.secretsDir());
         AuditLog audit = new AuditLog(database);
@@ -47,7 +49,11 @@ final class AdminApiServices {
         AccessTokens tokens = new AccessTokens(tokenKey(settings), Clock.systemUTC());
         OAuthAppDirectory appDirectory = new OAuthAppDirectory(database);
         OAuthApps apps = new OAuthApps(appDirectory, tokens, audit);
-        return new Object[] {login(seal, database, tokens, apps), apps, appDirectory, settings(settings), access, new TenantScope(tenants, access),
+        AdminLogin login = login(seal, database, tokens, apps);
+        TenantScope scope = new TenantScope(tenants, access);
+        feed.subscribe(login::onConfigChange);
+        feed.subscribe(scope::onConfigChange);
+        return new Object[] {login, apps, appDirectory, settings(settings), access, scope,
                 tenants, audit,
                 new UserDirectory(database, seal), devices,
                 new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database),

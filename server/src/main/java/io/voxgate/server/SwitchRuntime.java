@@ -165,7 +165,7 @@ public final class SwitchRuntime implements AutoCloseable {
         admin = listening("admin.https-port", new InetSocketAddress(settings.admin().listenAddress(), settings.admin().httpsPort()),
                 () -> AdminHttpsServer.start(settings.admin().listenAddress(), settings.admin().httpsPort(),
                         PkiRuntime.serverKeystore(settings), keystorePassword, health, metrics,
-                        AdminApiServices.all(settings, configStore.database(), pki)));
+                        AdminApiServices.all(settings, configStore.database(), pki, feed)));
         register(admin);
 
         log.info("admin HTTPS listening on https://{}:{} (/health, /metrics)", settings.admin().listenAddress(), admin.port());

@@ -341,6 +341,26 @@ class AdminApiTest {
     }
 
     @Test
+    void aSessionRevokedByAnotherNodeStopsWorkingHereThroughTheChangeFeed() throws Exception {
+        String token = loginAs("elsewhere@demo.example", "reports-viewer", "demo");
+        assertThat(get("/api/v1/me", token).statusCode()).as("cached as open").isEqualTo(200);
+        String sessionId = json.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("sid").asText();
+
+        // as another node's logout would: the row changes, this node hears of it only through the feed
+        runtime.configStore().database().inControl(c -> io.voxgate.config.db.Sql.update(c,
+                "UPDATE admin_sessions SET revoked_at = now() WHERE id = ?::uuid", sessionId));
+        long revokedAt = System.nanoTime();
+        int status = 200;
+        while (status == 200 && System.nanoTime() - revokedAt < TimeUnit.SECONDS.toNanos(5)) {
+            status = get("/api/v1/me", token).statusCode();
+        }
+        long tookMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+        System.out.printf("a session revoked in the database was refused here after %d ms%n", tookMillis);
+
+        assertThat(status).as("refused after %d ms", tookMillis).isEqualTo(401);
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 

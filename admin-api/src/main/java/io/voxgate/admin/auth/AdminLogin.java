@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 import io.voxgate.config.admin.AdminAccount;
 import io.voxgate.config.admin.AdminAccountDirectory;
+import io.voxgate.admin.cache.FeedInvalidatedCache;
 import io.voxgate.config.admin.AdminSession;
+import io.voxgate.config.feed.ConfigChange;
 import io.voxgate.config.audit.AuditEvent;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.audit.AuditText;
@@ -74,6 +77,8 @@ public final class AdminLogin {
     private final SecureRandom random = new SecureRandom();
     private final String dummyHash;
     private final OAuthApps apps;
+    /** Checked on every request: in memory, dropped when the session changes on any node (the change feed). */
+    private final FeedInvalidatedCache<UUID, AdminSession> sessions;
 
     /** @param apps the OAuth apps whose tokens {@link #authenticate} accepts too; null for none */
     public AdminLogin(AdminAccountDirectory accounts, TenantDirectory tenants, PasswordHasher passwords, Totp totp, CredentialSeal seal,
@@ -87,6 +92,7 @@ public final class AdminLogin {
         this.audit = audit;
         this.clock = clock;
         this.apps = apps;
+        this.sessions = new FeedInvalidatedCache<>(Set.of("admin_sessions"), UUID::fromString, accounts::session);
         this.dummyHash = passwords.hash("no account has this password".toCharArray());
     }
 
@@ -182,12 +188,14 @@ public final class AdminLogin {
                 Optional<AdminAccount> account = accounts.find(session.accountId()).filter(a -> "active".equals(a.status()));
                 if (account.isEmpty()) {
                     accounts.revokeSession(session.id(), "account disabled");
+                    sessions.invalidate(session.id());
                     yield new Result.Refused();
                 }
                 AdminPrincipal principal = principal(account.get(), session.id());
                 yield new Result.Tokens(tokens.issue(principal), next, AccessTokens.LIFETIME, principal);
             }
             case AdminAccountDirectory.Rotation.Reused(UUID sessionId) -> {
+                sessions.invalidate(sessionId);
                 log.warn("admin session {} revoked: a refresh token was used twice (stolen?), from {}", sessionId, client.address());
                 record(null, "session:" + sessionId, "admin.session.revoke", client, AuditEvent.Outcome.REFUSED, "refresh token reused");
                 yield new Result.Refused();
@@ -202,11 +210,23 @@ public final class AdminLogin {
      */
     public Optional<AdminPrincipal> authenticate(String accessToken) {
         return tokens.verify(accessToken).filter(p -> p.isApp() ? apps != null && apps.active(p)
-                : accounts.session(p.sessionId()).filter(s -> s.activeAt(clock.instant())).isPresent());
+                : sessions.get(p.sessionId()).filter(s -> s.activeAt(clock.instant())).isPresent());
+    }
+
+    /**
+     * Subscribed to the change feed: a session revoked on another node stops working here within
+     * the feed's delay (a fraction of a second); revoked on this node, at once.
+     */
+    public void onConfigChange(ConfigChange change) {
+        sessions.onConfigChange(change);
+        if (apps != null) {
+            apps.onConfigChange(change);
+        }
     }
 
     public void logout(AdminPrincipal principal, Client client) {
         accounts.revokeSession(principal.sessionId(), "logout");
+        sessions.invalidate(principal.sessionId());
         accounts.find(principal.accountId()).ifPresent(a -> record(a, "admin.logout", client, AuditEvent.Outcome.SUCCESS, null));
     }
 

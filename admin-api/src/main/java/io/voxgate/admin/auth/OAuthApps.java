@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
+import io.voxgate.admin.cache.FeedInvalidatedCache;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.Role;
 import io.voxgate.config.admin.OAuthApp;
@@ -37,11 +40,14 @@ public final class OAuthApps {
     private final AccessTokens tokens;
     private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
+    /** Asked on every request an app makes: in memory, dropped when the app changes on any node. */
+    private final FeedInvalidatedCache<UUID, OAuthApp> registered;
 
     public OAuthApps(OAuthAppDirectory apps, AccessTokens tokens, AuditLog audit) {
         this.apps = apps;
         this.tokens = tokens;
         this.audit = audit;
+        this.registered = new FeedInvalidatedCache<>(Set.of("oauth_apps"), UUID::fromString, apps::find);
     }
 
     /** @throws IllegalArgumentException naming a scope that is no permission, or one a tenant's app may not hold */
@@ -87,6 +93,20 @@ public final class OAuthApps {
 
     /** Whether the app behind a token is still registered: revocation takes effect at once. */
     public boolean active(AdminPrincipal principal) {
-        return apps.find(principal.accountId()).filter(OAuthApp::active).isPresent();
+        return registered.get(principal.accountId()).filter(OAuthApp::active).isPresent();
+    }
+
+    /** Stops the app and every token it holds; false when the tenant has no such app. */
+    public boolean revoke(UUID tenantId, String clientId) {
+        boolean revoked = apps.revoke(tenantId, clientId);
+        if (revoked) {
+            registered.invalidateAll(); // keyed by app id, not client id; revocations are rare
+        }
+        return revoked;
+    }
+
+    /** Subscribed to the change feed (through {@link AdminLogin#onConfigChange}): another node's revocation. */
+    void onConfigChange(io.voxgate.config.feed.ConfigChange change) {
+        registered.onConfigChange(change);
     }
 }

@@ -87,7 +87,7 @@ public class AppsController {
     public MutableHttpResponse<?> revoke(HttpRequest<?> request, @PathVariable String slug, @PathVariable String clientId) {
         AdminPrincipal principal = BearerAuthentication.principal(request);
         Optional<Tenant> tenant = scope.resolve(principal, slug, "POST " + request.getPath());
-        if (tenant.isEmpty() || !directory.revoke(tenant.get().id(), clientId)) {
+        if (tenant.isEmpty() || !apps.revoke(tenant.get().id(), clientId)) {
             return notFound(slug);
         }
         access.changed(principal, tenant.get(), "app.revoke", clientId, Map.of());

@@ -1,8 +1,11 @@
 package io.voxgate.admin.http;
 
 import java.util.Optional;
+import java.util.Set;
 
 import io.voxgate.admin.auth.AdminPrincipal;
+import io.voxgate.admin.cache.FeedInvalidatedCache;
+import io.voxgate.config.feed.ConfigChange;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.tenant.TenantDirectory;
 
@@ -12,16 +15,17 @@ import io.voxgate.config.tenant.TenantDirectory;
  */
 public final class TenantScope {
 
-    private final TenantDirectory tenants;
+    private final FeedInvalidatedCache<String, Tenant> tenants;
     private final AccessAudit access;
 
     public TenantScope(TenantDirectory tenants, AccessAudit access) {
-        this.tenants = tenants;
+        // every request resolves its tenant: in memory, dropped on any change of tenants or domains
+        this.tenants = new FeedInvalidatedCache<>(Set.of("tenants", "sip_domains"), null, tenants::find);
         this.access = access;
     }
 
     Optional<Tenant> resolve(AdminPrincipal principal, String slug, String request) {
-        Optional<Tenant> tenant = tenants.find(slug == null ? "" : slug);
+        Optional<Tenant> tenant = tenants.get(slug == null ? "" : slug);
         if (tenant.isPresent() && (principal.tenantId() == null || principal.tenantId().equals(tenant.get().id()))) {
             return tenant;
         }
@@ -29,5 +33,10 @@ public final class TenantScope {
             access.crossTenant(principal, request);
         }
         return Optional.empty();
+    }
+
+    /** Subscribed to the change feed. */
+    public void onConfigChange(ConfigChange change) {
+        tenants.onConfigChange(change);
     }
 }
