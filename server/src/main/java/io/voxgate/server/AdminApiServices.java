@@ -18,6 +18,9 @@ import io.voxgate.config.admin.OAuthAppDirectory;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.calling.CallingRules;
 import io.voxgate.config.calling.TrunkDirectory;
+import io.voxgate.admin.rbac.RolePermissions;
+import io.voxgate.config.admin.CustomRoles;
+import io.voxgate.config.calling.RateTable;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.feed.ChangeFeed;
 import io.voxgate.config.db.SecretFiles;
@@ -53,11 +56,14 @@ final class AdminApiServices {
         TenantScope scope = new TenantScope(tenants, access);
         feed.subscribe(login::onConfigChange);
         feed.subscribe(scope::onConfigChange);
+        CustomRoles customRoles = new CustomRoles(database);
+        RolePermissions roles = new RolePermissions(customRoles, tenants);
+        feed.subscribe(roles::onConfigChange);
         return new Object[] {login, apps, appDirectory, settings(settings), access, scope,
                 tenants, audit,
                 new UserDirectory(database, seal), devices,
                 new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database),
-                new TrunkDirectory(database, seal)};
+                new TrunkDirectory(database, seal), customRoles, roles, new RateTable(database)};
     }
 
     private static byte[] tokenKey(VoxgateSettings settings) throws IOException {

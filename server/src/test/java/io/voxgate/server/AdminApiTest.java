@@ -361,6 +361,64 @@ class AdminApiTest {
     }
 
     @Test
+    void aCustomRoleGrantsWhatItNamesChangesLiveAndCannotGrantMoreThanItsAuthorHolds() throws Exception {
+        String admin = loginAs("roles@demo.example", "tenant-admin", "demo");
+        assertThat(put("/api/v1/tenants/demo/roles/helpdesk", "{\"permissions\":[\"users_read\",\"devices_read\",\"self_read\"]}", admin)
+                .statusCode()).isEqualTo(200);
+        assertThat(put("/api/v1/tenants/demo/roles/delegate", "{\"permissions\":[\"roles_write\",\"users_read\"]}", admin).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> unknown = put("/api/v1/tenants/demo/roles/broken", "{\"permissions\":[\"users_read\",\"fly\"]}", admin);
+        HttpResponse<String> platformOnly = put("/api/v1/tenants/demo/roles/broken", "{\"permissions\":[\"tenants_write\"]}", admin);
+        HttpResponse<String> builtInName = put("/api/v1/tenants/demo/roles/tenant-admin", "{\"permissions\":[\"users_read\"]}", admin);
+        String helpdesk = loginAs("helpdesk@demo.example", "custom:helpdesk", "demo");
+        String delegate = loginAs("delegate@demo.example", "custom:delegate", "demo");
+
+        int readBefore = get("/api/v1/tenants/demo/users", helpdesk).statusCode();
+        int writeBefore = post("/api/v1/tenants/demo/users", "{\"extension\":\"1090\",\"displayName\":\"Hal\"}", helpdesk).statusCode();
+        assertThat(put("/api/v1/tenants/demo/roles/helpdesk", "{\"permissions\":[\"users_read\",\"users_write\"]}", admin).statusCode())
+                .isEqualTo(200);
+        int writeAfter = post("/api/v1/tenants/demo/users", "{\"extension\":\"1090\",\"displayName\":\"Hal\"}", helpdesk).statusCode();
+        HttpResponse<String> escalation = put("/api/v1/tenants/demo/roles/mine", "{\"permissions\":[\"trunks_write\"]}", delegate);
+        HttpResponse<String> inUse = delete("/api/v1/tenants/demo/roles/helpdesk", admin);
+        JsonNode listed = json.readTree(get("/api/v1/tenants/demo/roles", admin).body()).get("items");
+
+        assertThat(json.readTree(unknown.body()).get("field").asText()).isEqualTo("permissions");
+        assertThat(platformOnly.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(builtInName.body()).get("field").asText()).isEqualTo("name");
+        assertThat(readBefore).isEqualTo(200);
+        assertThat(writeBefore).isEqualTo(403);
+        assertThat(writeAfter).as("the role's change applies at the holder's next request").isEqualTo(201);
+        assertThat(escalation.statusCode()).isEqualTo(403);
+        assertThat(escalation.body()).contains("permission-not-held");
+        assertThat(inUse.statusCode()).isEqualTo(409);
+        assertThat(listed.toString()).contains("custom:helpdesk").contains("\"role\":\"tenant-admin\"");
+        assertThat(CliTest.voxgate("-c", config, "admins", "add", "--email", "ghost@demo.example", "--role", "custom:nosuch",
+                "--tenant", "demo").exit()).as("an account cannot hold a role that does not exist").isNotZero();
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out()).contains("role.put");
+    }
+
+    @Test
+    void theRateTableTakesPricesPerPrefixAndNamesABadField() throws Exception {
+        String admin = loginAs("rates@demo.example", "security-admin", "demo");
+
+        HttpResponse<String> saved = put("/api/v1/tenants/demo/rates/4420", "{\"pricePerMinute\":0.0125,\"currency\":\"GBP\","
+                + "\"description\":\"London\"}", admin);
+        HttpResponse<String> badCurrency = put("/api/v1/tenants/demo/rates/49", "{\"pricePerMinute\":0.01,\"currency\":\"XXY\"}", admin);
+        HttpResponse<String> negative = put("/api/v1/tenants/demo/rates/49", "{\"pricePerMinute\":-1,\"currency\":\"EUR\"}", admin);
+        HttpResponse<String> badPrefix = put("/api/v1/tenants/demo/rates/44x", "{\"pricePerMinute\":1,\"currency\":\"EUR\"}", admin);
+        JsonNode listed = json.readTree(get("/api/v1/tenants/demo/rates", admin).body()).get("items");
+        int deleted = delete("/api/v1/tenants/demo/rates/4420", admin).statusCode();
+
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(json.readTree(saved.body()).get("pricePerMinute").asText()).isEqualTo("0.0125");
+        assertThat(json.readTree(badCurrency.body()).get("field").asText()).isEqualTo("currency");
+        assertThat(json.readTree(negative.body()).get("field").asText()).isEqualTo("pricePerMinute");
+        assertThat(json.readTree(badPrefix.body()).get("field").asText()).isEqualTo("prefix");
+        assertThat(listed.toString()).contains("\"prefix\":\"4420\"").contains("London");
+        assertThat(deleted).isEqualTo(204);
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 
@@ -512,7 +570,8 @@ class AdminApiTest {
         List<Endpoint> all = new java.util.ArrayList<>();
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
                 AuditController.class, DevicesController.class, AppsController.class, CallingRulesController.class,
-                TrunksController.class, DomainsController.class)) {
+                TrunksController.class, DomainsController.class, io.voxgate.admin.http.RolesController.class,
+                io.voxgate.admin.http.RatesController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);
@@ -532,7 +591,8 @@ class AdminApiTest {
                             .replace("{extension}", harmless ? "1999" : "1001")
                             .replace("{mac}", "0015650000ff").replace("{clientId}", "vg_000000000000000000000000")
                             .replace("{appliesTo}", harmless ? "role:reports-viewer" : "tenant")
-                            .replace("{name}", harmless ? "no-such-trunk" : "carrier-one").replace("{domain}", "nosuch.example");
+                            .replace("{name}", harmless ? "no-such-trunk" : "carrier-one").replace("{domain}", "nosuch.example")
+                            .replace("{prefix}", harmless ? "999999" : "44");
                     all.add(new Endpoint(method, path, needs.value(), template));
                 }
             }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.voxgate.config.admin.AdminAccount;
 import io.voxgate.config.admin.AdminAccountDirectory;
+import io.voxgate.config.admin.CustomRoles;
 import io.voxgate.config.audit.AuditEvent;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.tenant.Tenant;
@@ -33,16 +34,25 @@ public final class AdminAccounts {
     private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
 
-    public AdminAccounts(AdminAccountDirectory accounts, PasswordHasher passwords, AuditLog audit) {
+    private final CustomRoles customRoles;
+
+    public AdminAccounts(AdminAccountDirectory accounts, PasswordHasher passwords, AuditLog audit, CustomRoles customRoles) {
         this.accounts = accounts;
+        this.customRoles = customRoles;
         this.passwords = passwords;
         this.audit = audit;
     }
 
     /** @param tenant null for a platform operator, required for every other role */
     public Created create(String email, String role, Tenant tenant, String actor) {
-        if (!ROLES.contains(role)) {
-            throw new IllegalArgumentException("role '" + role + "': expected one of " + ROLES);
+        if (role != null && role.startsWith(CustomRoles.ROLE_PREFIX)) {
+            String name = role.substring(CustomRoles.ROLE_PREFIX.length());
+            if (tenant == null || customRoles.find(tenant, name).isEmpty()) {
+                throw new IllegalArgumentException("role '" + role + "': no such custom role" + (tenant == null ? " (it needs --tenant)"
+                        : " in tenant " + tenant.slug()));
+            }
+        } else if (!ROLES.contains(role)) {
+            throw new IllegalArgumentException("role '" + role + "': expected one of " + ROLES + " or custom:<name>");
         }
         if ("platform-operator".equals(role) != (tenant == null)) {
             throw new IllegalArgumentException("platform-operator".equals(role) ? "a platform operator belongs to no tenant"

@@ -60,7 +60,7 @@ public final class OAuthApps {
                 throw new IllegalArgumentException("scope '" + scope + "' is no permission: expected some of "
                         + java.util.Arrays.stream(Permission.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
             }
-            if (!Role.TENANT_ADMIN.allows(permission) || permission == Permission.APPS_WRITE) {
+            if (!Role.TENANT_ADMIN.allows(permission) || permission == Permission.APPS_WRITE || permission == Permission.ROLES_WRITE) {
                 throw new IllegalArgumentException("scope '" + scope + "' cannot be granted to an app");
             }
         }

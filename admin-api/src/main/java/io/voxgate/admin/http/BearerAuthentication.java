@@ -16,7 +16,7 @@ import io.voxgate.admin.auth.AdminLogin;
 import io.voxgate.admin.auth.AdminPrincipal;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.RequiresPermission;
-import io.voxgate.admin.rbac.Role;
+import io.voxgate.admin.rbac.RolePermissions;
 import io.voxgate.provisioning.RequestRateLimit;
 
 /**
@@ -34,14 +34,16 @@ public class BearerAuthentication {
             "/api/v1/auth/refresh", "/api/v1/openapi.yml", "/api/v1/oauth/token");
 
     private final AdminLogin login;
+    private final RolePermissions roles;
     private final AccessAudit access;
     /** Logins and other unauthenticated requests, per source address (IPv6: per /64). */
     private final RequestRateLimit perAddress;
     /** Requests per session: one token holder's. */
     private final RequestRateLimit perToken;
 
-    public BearerAuthentication(AdminLogin login, AccessAudit access, AdminApiSettings settings) {
+    public BearerAuthentication(AdminLogin login, AccessAudit access, AdminApiSettings settings, RolePermissions roles) {
         this.login = login;
+        this.roles = roles;
         this.access = access;
         this.perAddress = new RequestRateLimit(settings.requestsPerMinutePerAddress(), Duration.ofMinutes(1));
         this.perToken = new RequestRateLimit(settings.requestsPerMinutePerToken(), Duration.ofMinutes(1));
@@ -79,7 +81,7 @@ public class BearerAuthentication {
                 return Problems.of(HttpStatus.FORBIDDEN, "scope-required", "Forbidden",
                         "the app's token lacks scope " + permission, null);
             }
-        } else if (Role.fromId(principal.role()).filter(role -> role.allows(needed)).isEmpty()) {
+        } else if (!roles.allows(principal, needed)) {
             access.denied(principal, request.getMethodName() + " " + request.getPath(), needed.name().toLowerCase(java.util.Locale.ROOT));
             return Problems.of(HttpStatus.FORBIDDEN, "permission-required", "Forbidden",
                     "role " + principal.role() + " lacks permission " + needed.name().toLowerCase(java.util.Locale.ROOT), null);

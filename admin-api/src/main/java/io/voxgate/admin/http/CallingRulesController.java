@@ -96,7 +96,7 @@ public class CallingRulesController {
                 Map.entry("blockedCountries", orEmpty(body.blockedCountries())))) {
             for (String country : field.getValue()) {
                 if (!COUNTRIES.contains(country)) {
-                    return invalid(field.getKey(), "'" + country + "' is no ISO 3166 alpha-2 country code (e.g. DE, GB, US)");
+                    return Problems.invalid(field.getKey(), "'" + country + "' is no ISO 3166 alpha-2 country code (e.g. DE, GB, US)");
                 }
             }
         }
@@ -104,7 +104,7 @@ public class CallingRulesController {
                 Map.entry("blockedPrefixes", orEmpty(body.blockedPrefixes())))) {
             for (String prefix : field.getValue()) {
                 if (!prefix.matches("\\+?[0-9]{1,15}")) {
-                    return invalid(field.getKey(), "'" + prefix + "' is no E.164 prefix (digits, an optional leading +)");
+                    return Problems.invalid(field.getKey(), "'" + prefix + "' is no E.164 prefix (digits, an optional leading +)");
                 }
             }
         }
@@ -163,32 +163,32 @@ public class CallingRulesController {
                 Map.entry("internationalMinutesPerHour", nz(body.internationalMinutesPerHour())),
                 Map.entry("internationalMinutesPerDay", nz(body.internationalMinutesPerDay())))) {
             if (field.getValue() < 0) {
-                return invalid(field.getKey(), "a limit is 0 or more");
+                return Problems.invalid(field.getKey(), "a limit is 0 or more");
             }
         }
         if (body.dailySpendCapCents() != null && (body.dailySpendCapCents() < 0 || body.currency() == null
                 || !body.currency().matches("[A-Z]{3}"))) {
-            return invalid(body.dailySpendCapCents() < 0 ? "dailySpendCapCents" : "currency",
+            return Problems.invalid(body.dailySpendCapCents() < 0 ? "dailySpendCapCents" : "currency",
                     "a spend cap is 0 or more cents, in an ISO 4217 currency such as EUR");
         }
         if ((body.allowedFrom() == null) != (body.allowedUntil() == null)) {
-            return invalid(body.allowedFrom() == null ? "allowedFrom" : "allowedUntil", "give both allowedFrom and allowedUntil, or neither");
+            return Problems.invalid(body.allowedFrom() == null ? "allowedFrom" : "allowedUntil", "give both allowedFrom and allowedUntil, or neither");
         }
         LocalTime from;
         LocalTime until;
         try {
             from = body.allowedFrom() == null ? null : LocalTime.parse(body.allowedFrom());
         } catch (DateTimeParseException e) {
-            return invalid("allowedFrom", "a time such as 08:00");
+            return Problems.invalid("allowedFrom", "a time such as 08:00");
         }
         try {
             until = body.allowedUntil() == null ? null : LocalTime.parse(body.allowedUntil());
         } catch (DateTimeParseException e) {
-            return invalid("allowedUntil", "a time such as 18:00");
+            return Problems.invalid("allowedUntil", "a time such as 18:00");
         }
         List<String> days = body.allowedDays() == null ? FraudLimits.ALL_DAYS : body.allowedDays();
         if (!FraudLimits.ALL_DAYS.containsAll(days)) {
-            return invalid("allowedDays", "days among " + FraudLimits.ALL_DAYS);
+            return Problems.invalid("allowedDays", "days among " + FraudLimits.ALL_DAYS);
         }
         FraudLimits limits = new FraudLimits(appliesTo, body.concurrentCalls(), body.internationalCallsPerHour(),
                 body.internationalCallsPerDay(), body.internationalMinutesPerHour(), body.internationalMinutesPerDay(),
@@ -245,9 +245,6 @@ public class CallingRulesController {
         return value == null ? 0 : value;
     }
 
-    private static MutableHttpResponse<?> invalid(String field, String detail) {
-        return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", field + ": " + detail, field);
-    }
 
     private static MutableHttpResponse<?> notFound(String slug) {
         return Problems.of(HttpStatus.NOT_FOUND, null, "Not found",

@@ -29,6 +29,11 @@ final class Problems {
         return HttpResponse.<Map<String, Object>>status(status).contentType(MEDIA_TYPE).body(problem);
     }
 
+    /** 400 naming the field and what it must be. */
+    static MutableHttpResponse<Map<String, Object>> invalid(String field, String detail) {
+        return of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", field + ": " + detail, field);
+    }
+
     static MutableHttpResponse<Map<String, Object>> missing(String field) {
         return of(HttpStatus.BAD_REQUEST, "missing-field", "Missing field", field + " is required", field);
     }

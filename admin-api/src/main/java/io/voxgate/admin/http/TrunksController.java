@@ -68,20 +68,20 @@ public class TrunksController {
             return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no tenant '" + slug + "'", null);
         }
         if (!name.matches("[a-z0-9][a-z0-9-]{1,39}")) {
-            return invalid("name", "2-40 lower-case letters, digits or '-'");
+            return Problems.invalid("name", "2-40 lower-case letters, digits or '-'");
         }
         if (body.host() == null || !body.host().matches("[A-Za-z0-9.:-]{1,253}")) {
-            return invalid("host", "the carrier's SIP host name or address");
+            return Problems.invalid("host", "the carrier's SIP host name or address");
         }
         int port = body.port() == null ? 5061 : body.port();
         if (port < 1 || port > 65535) {
-            return invalid("port", "1 to 65535 (SIP over TLS: usually 5061)");
+            return Problems.invalid("port", "1 to 65535 (SIP over TLS: usually 5061)");
         }
         if (body.outboundPrefix() != null && !body.outboundPrefix().matches("[0-9]{0,10}")) {
-            return invalid("outboundPrefix", "up to 10 digits");
+            return Problems.invalid("outboundPrefix", "up to 10 digits");
         }
         if (body.password() != null && (body.password().length() < 8 || body.password().length() > 200)) {
-            return invalid("password", "8 to 200 characters");
+            return Problems.invalid("password", "8 to 200 characters");
         }
         Trunk trunk = trunks.put(tenant.get(), name, body.host(), port, body.username(), body.password(),
                 body.outboundPrefix() == null ? "" : body.outboundPrefix(), body.enabled() == null || body.enabled());
@@ -103,9 +103,6 @@ public class TrunksController {
         return HttpResponse.noContent();
     }
 
-    private static MutableHttpResponse<?> invalid(String field, String detail) {
-        return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", field + ": " + detail, field);
-    }
 
     private static Map<String, Object> view(Trunk trunk) {
         Map<String, Object> view = new LinkedHashMap<>();

@@ -10,5 +10,7 @@ public enum Permission {
     FRAUD_LIMITS_READ, FRAUD_LIMITS_WRITE,
     TRUNKS_READ, TRUNKS_WRITE,
     AUDIT_READ,
-    APPS_WRITE
+    APPS_WRITE,
+    /** Custom roles: define, change, remove (a role grants only what its author holds). */
+    ROLES_WRITE
 }

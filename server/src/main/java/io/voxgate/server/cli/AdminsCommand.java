@@ -3,6 +3,7 @@ package io.voxgate.server.cli;
 import io.voxgate.admin.auth.AdminAccounts;
 import io.voxgate.admin.auth.PasswordHasher;
 import io.voxgate.config.admin.AdminAccountDirectory;
+import io.voxgate.config.admin.CustomRoles;
 import io.voxgate.config.audit.AuditLog;
 import io.voxgate.config.tenant.Tenant;
 import io.voxgate.config.tenant.TenantDirectory;
@@ -27,14 +28,15 @@ public final class AdminsCommand {
     @Command(name = "add", description = "Create an admin account with a random initial password, printed once.")
     int add(@Option(names = "--email", required = true) String email,
             @Option(names = "--role", required = true, description = "platform-operator, tenant-admin, phone-system-admin, user-admin, "
-                    + "security-admin, reports-viewer or standard-user") String role,
+                    + "security-admin, reports-viewer, standard-user or custom:<name> (a tenant's custom role)") String role,
             @Option(names = "--tenant", description = "Tenant slug; every role but platform-operator needs one") String slug)
             throws Exception {
         try (ConfigStore store = ConfigStore.openForCommand(root.settings(), root.environment())) {
             Tenant tenant = slug == null ? null : new TenantDirectory(store.database()).find(slug)
                     .orElseThrow(() -> new IllegalArgumentException("no tenant '" + slug + "' (see: voxgate tenants list)"));
             AdminAccounts.Created created = new AdminAccounts(new AdminAccountDirectory(store.database()), new PasswordHasher(),
-                    new AuditLog(store.database())).create(email, role, tenant, "cli:" + System.getProperty("user.name", "unknown"));
+                    new AuditLog(store.database()), new CustomRoles(store.database()))
+                    .create(email, role, tenant, "cli:" + System.getProperty("user.name", "unknown"));
             spec.commandLine().getOut().println("admin " + created.account().email() + " (" + role + (slug == null ? "" : ", " + slug)
                     + ") created; initial password (shown once): " + created.initialPassword()
                     + "\nlog in at POST https://<host>:8443/api/v1/auth/login, then enrol TOTP (docs/admin-api.md)");
