@@ -5,3 +5,6 @@ ALTER TABLE admin_accounts ADD CONSTRAINT admin_accounts_role_check CHECK (
     role IN ('platform-operator', 'tenant-admin', 'phone-system-admin', 'user-admin', 'security-admin', 'reports-viewer',
              'standard-user')
     OR role ~ '^custom:[a-z][a-z0-9-]{1,39}$');
+
+-- An admin's own security notices (AuditLog.securityNotices) without reading the whole log.
+CREATE INDEX audit_events_actor ON audit_events (actor, seq DESC);

@@ -21,3 +21,6 @@ CREATE TABLE rates (
 
 CREATE TRIGGER rates_changed AFTER INSERT OR UPDATE OR DELETE ON rates
     FOR EACH ROW EXECUTE FUNCTION voxgate_control.notify_config_change('prefix');
+
+-- An admin's own security notices (AuditLog.securityNotices) without reading the whole log.
+CREATE INDEX audit_events_actor ON audit_events (actor, seq DESC);

@@ -63,7 +63,7 @@ final class AdminApiServices {
                 tenants, audit,
                 new UserDirectory(database, seal), devices,
                 new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database),
-                new TrunkDirectory(database, seal), customRoles, roles, new RateTable(database)};
+                new TrunkDirectory(database, seal), customRoles, roles, new RateTable(database), new AdminAccountDirectory(database)};
     }
 
     private static byte[] tokenKey(VoxgateSettings settings) throws IOException {

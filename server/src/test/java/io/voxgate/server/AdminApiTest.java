@@ -419,6 +419,34 @@ class AdminApiTest {
     }
 
     @Test
+    void anAdminIsToldOfLoginsFromNewClientsAndOfRefusedLogins() throws Exception {
+        String token = loginAs("watchful@demo.example", "reports-viewer", "demo");
+        assertThat(post("/api/v1/auth/login", "{\"email\":\"watchful@demo.example\",\"password\":\"guessed-wrong\",\"totp\":\"000000\"}",
+                null).statusCode()).isEqualTo(401);
+
+        JsonNode notices = json.readTree(get("/api/v1/me/notifications", token).body()).get("items");
+
+        // newest first: the guess, the first login (a client never seen), the password step before TOTP was enrolled
+        assertThat(notices.findValuesAsText("kind")).containsExactly("login-refused", "login-from-new-client", "login-refused");
+        assertThat(notices.get(0).get("detail").asText()).contains("wrong password");
+        assertThat(notices.get(2).get("detail").asText()).contains("TOTP not enrolled");
+    }
+
+    @Test
+    void thePlatformsOwnLogIsTheOperatorsToReadAndVerify() throws Exception {
+        String operator = loginAs("auditor@platform.example", "platform-operator", null);
+        String tenantAdmin = loginAs("curious@demo.example", "tenant-admin", "demo");
+
+        JsonNode page = json.readTree(get("/api/v1/audit?limit=5", operator).body());
+        JsonNode chain = json.readTree(get("/api/v1/audit/verify", operator).body());
+
+        assertThat(page.get("items")).isNotEmpty();
+        assertThat(page.get("items").toString()).contains("admin:auditor@platform.example");
+        assertThat(chain.get("intact").asBoolean()).isTrue();
+        assertThat(get("/api/v1/audit", tenantAdmin).statusCode()).as("a tenant's admin, however senior").isEqualTo(403);
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 
@@ -571,7 +599,7 @@ class AdminApiTest {
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
                 AuditController.class, DevicesController.class, AppsController.class, CallingRulesController.class,
                 TrunksController.class, DomainsController.class, io.voxgate.admin.http.RolesController.class,
-                io.voxgate.admin.http.RatesController.class)) {
+                io.voxgate.admin.http.RatesController.class, io.voxgate.admin.http.PlatformAuditController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);

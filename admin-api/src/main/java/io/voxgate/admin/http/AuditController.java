@@ -43,12 +43,17 @@ public class AuditController {
         if (tenant.isEmpty()) {
             return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no tenant '" + slug + "'", null);
         }
+        return HttpResponse.ok(page(audit, tenant.get(), before, limit));
+    }
+
+    /** A page of {@code tenant}'s log (null: the platform's), newest first. */
+    static Map<String, Object> page(AuditLog audit, Tenant tenant, Long before, Integer limit) {
         int size = limit == null ? Pages.DEFAULT_LIMIT : Math.max(1, Math.min(limit, Pages.MAX_LIMIT));
-        var page = audit.page(tenant.get(), before, size + 1);
+        var page = audit.page(tenant, before, size + 1);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.stream().limit(size).map(AuditController::view).toList());
         body.put("next", page.size() > size ? page.get(size - 1).seq() : null);
-        return HttpResponse.ok(body);
+        return body;
     }
 
     @Get("/verify")
@@ -58,12 +63,15 @@ public class AuditController {
         if (tenant.isEmpty()) {
             return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no tenant '" + slug + "'", null);
         }
-        AuditLog.Verification result = audit.verify(tenant.get());
+        return HttpResponse.ok(verification(audit.verify(tenant.get())));
+    }
+
+    static Map<String, Object> verification(AuditLog.Verification result) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("intact", result.intact());
         body.put("events", result.rows());
         body.put("firstBrokenSeq", result.firstBrokenSeq().orElse(null));
-        return HttpResponse.ok(body);
+        return body;
     }
 
     private static Map<String, Object> view(AuditRecord e) {

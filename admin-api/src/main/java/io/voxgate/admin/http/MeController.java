@@ -1,20 +1,41 @@
 package io.voxgate.admin.http;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.voxgate.admin.auth.AdminPrincipal;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.RequiresPermission;
+import io.voxgate.config.admin.AdminAccount;
+import io.voxgate.config.admin.AdminAccountDirectory;
+import io.voxgate.config.audit.AuditLog;
+import io.voxgate.config.tenant.Tenant;
+import io.voxgate.config.tenant.TenantDirectory;
 
-/** {@code GET /api/v1/me}: who the token speaks for. */
+/** {@code GET /api/v1/me}: who the token speaks for, and the security notices of that admin's account. */
 @Controller("/api/v1/me")
 public class MeController {
+
+    private static final int NOTICES = 50;
+
+    private final AdminAccountDirectory accounts;
+    private final TenantDirectory tenants;
+    private final AuditLog audit;
+
+    public MeController(AdminAccountDirectory accounts, TenantDirectory tenants, AuditLog audit) {
+        this.accounts = accounts;
+        this.tenants = tenants;
+        this.audit = audit;
+    }
 
     @Get
     @RequiresPermission(Permission.SELF_READ)
@@ -28,5 +49,32 @@ public class MeController {
         body.put("role", principal.role());
         body.put("tenantId", principal.tenantId() == null ? null : principal.tenantId().toString());
         return HttpResponse.ok(body);
+    }
+
+    /**
+     * The admin's own notices, newest first: each login from an address or client the account had
+     * not used before, and each refused login (a wrong password or code, the lock). What a hosted
+     * system would mail; here the admin reads it, and a monitoring job can poll it.
+     */
+    @Get("/notifications")
+    @RequiresPermission(Permission.SELF_READ)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public MutableHttpResponse<?> notifications(HttpRequest<?> request) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<AdminAccount> account = principal == null || principal.isApp() ? Optional.empty() : accounts.find(principal.accountId());
+        if (account.isEmpty()) {
+            return HttpResponse.ok(Map.of("items", List.of())); // an app has no login to be told of
+        }
+        Tenant tenant = account.get().tenantId() == null ? null : tenants.find(account.get().tenantId()).orElse(null);
+        List<Map<String, Object>> items = audit.securityNotices(tenant, "admin:" + account.get().email(), NOTICES).stream()
+                .map(e -> {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("at", e.occurredAt().toString());
+                    item.put("kind", "admin.login.new-client".equals(e.action()) ? "login-from-new-client" : "login-refused");
+                    item.put("source", e.sourceAddress());
+                    item.put("detail", e.detailJson());
+                    return item;
+                }).toList();
+        return HttpResponse.ok(Map.of("items", items));
     }
 }

@@ -10,6 +10,8 @@ public enum Permission {
     FRAUD_LIMITS_READ, FRAUD_LIMITS_WRITE,
     TRUNKS_READ, TRUNKS_WRITE,
     AUDIT_READ,
+    /** The platform's own log (tenants created, admin logins without a tenant): the platform operator's alone. */
+    PLATFORM_AUDIT_READ,
     APPS_WRITE,
     /** Custom roles: define, change, remove (a role grants only what its author holds). */
     ROLES_WRITE

@@ -74,6 +74,19 @@ public final class AuditLog {
     }
 
     /** Recomputes every row's hash from its fields and its predecessor's hash. */
+    /**
+     * What an admin should be told of about their own account, newest first: logins from a client
+     * it had not used before and refused logins (a guessed password, a wrong code, the lock).
+     *
+     * @param actor as the events name the admin: {@code admin:<email>}
+     */
+    public List<AuditRecord> securityNotices(Tenant tenant, String actor, int limit) {
+        return in(tenant, c -> Sql.list(c, SELECT + """
+                 WHERE actor = ? AND (action = 'admin.login.new-client' OR (action = 'admin.login' AND outcome = 'refused'))
+                 ORDER BY seq DESC LIMIT ?
+                """, AuditLog::read, actor, limit));
+    }
+
     public Verification verify(Tenant tenant) {
         return in(tenant, c -> {
             byte[] previous = GENESIS;
