@@ -447,6 +447,43 @@ class AdminApiTest {
     }
 
     @Test
+    void everyTenantScopedEndpointAnswersNotFoundForAnotherTenant() throws Exception {
+        String operator = loginAs("isolation-root@platform.example", "platform-operator", null);
+        assertThat(post("/api/v1/tenants", "{\"slug\":\"umbrella\",\"name\":\"Umbrella\",\"domain\":\"umbrella.example\"}", operator)
+                .statusCode()).isEqualTo(201);
+        String demoAdmin = loginAs("isolation@demo.example", "tenant-admin", "demo");
+        int checked = 0;
+        for (Endpoint endpoint : endpoints()) {
+            if (!endpoint.template().contains("{slug}") || !Role.TENANT_ADMIN.allows(endpoint.permission())) {
+                continue;
+            }
+            Endpoint elsewhere = new Endpoint(endpoint.method(), endpoint.path().replace("/tenants/demo", "/tenants/umbrella"),
+                    endpoint.permission(), endpoint.template());
+            HttpResponse<String> response = call(elsewhere, demoAdmin);
+            assertThat(response.statusCode()).as(elsewhere.method() + " " + elsewhere.path() + " -> " + response.body()).isEqualTo(404);
+            checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(30);
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out())
+                .contains("admin.access.cross-tenant").contains("/tenants/umbrella/rates");
+    }
+
+    @Test
+    void aBodyThatIsNoJsonIsAProblemSayingSo() throws Exception {
+        String admin = loginAs("sloppy@demo.example", "user-admin", "demo");
+
+        HttpResponse<String> broken = post("/api/v1/tenants/demo/users", "{\"extension\": \"1099\",", admin);
+        HttpResponse<String> wrongType = post("/api/v1/tenants/demo/users", "{\"extension\": {\"a\":1}, \"displayName\":\"X\"}", admin);
+
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(broken.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(json.readTree(broken.body()).get("detail").asText()).contains("Invalid JSON");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(wrongType.body()).get("field").asText()).isEqualTo("body");
+        assertThat(wrongType.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 
