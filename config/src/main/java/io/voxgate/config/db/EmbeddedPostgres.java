@@ -149,6 +149,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 "-l", logFile.toString(), "-o", options)));
         // Idempotent, every start: a first start that died between initdb and here is completed.
         ensureApplicationRoleAndDatabase();
+        installAuditGuard(DATABASE);
         log.info("embedded PostgreSQL {} listening on 127.0.0.1:{} (data {}{})", POSTGRES_VERSION, port, dataDir,
                 serverUser.map(u -> ", running as OS user " + u.name()).orElse(""));
     }
@@ -199,6 +200,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IOException("cannot prepare the application role and database in the embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Installs (again: it is idempotent) the event triggers that keep the application's own role
+     * from switching off or redefining the audit log's append-only triggers ({@link AuditGuard}).
+     * As the superuser, which the application never connects as.
+     */
+    public void installAuditGuard(String database) throws IOException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(database), SUPERUSER, readSecret(SUPERUSER_PASSWORD_FILE));
+             Statement st = c.createStatement()) {
+            st.execute(AuditGuard.sql());
+        } catch (SQLException e) {
+            throw new IOException("cannot install the audit log's guard in database " + database, e);
         }
     }
 

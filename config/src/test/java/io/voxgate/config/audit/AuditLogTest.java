@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.ConfigStoreException;
@@ -84,6 +86,48 @@ class AuditLogTest {
         assertThatThrownBy(() -> database.inControl(c -> Sql.update(c, "DELETE FROM audit_events")))
                 .isInstanceOf(ConfigStoreException.class).hasMessageContaining("append-only");
         assertThat(audit.newest(acme, 10)).singleElement().extracting(AuditRecord::outcome).isEqualTo("success");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "ALTER TABLE tenant_acme.audit_events DISABLE TRIGGER audit_events_append_only",
+            "ALTER TABLE tenant_acme.audit_events DISABLE TRIGGER ALL",
+            "ALTER TABLE voxgate_control.audit_events DISABLE TRIGGER audit_events_append_only",
+            "ALTER TABLE tenant_acme.audit_events RENAME TO old_events",
+            "ALTER TABLE tenant_acme.audit_events ENABLE ROW LEVEL SECURITY",
+            "DROP TRIGGER audit_events_append_only ON tenant_acme.audit_events",
+            "ALTER TRIGGER audit_events_chain ON tenant_acme.audit_events RENAME TO chain_off",
+            "CREATE OR REPLACE FUNCTION voxgate_control.audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$",
+            "ALTER FUNCTION voxgate_control.audit_chain() RENAME TO audit_chain_old",
+            "CREATE RULE hide AS ON INSERT TO tenant_acme.audit_events DO INSTEAD NOTHING",
+            "CREATE TRIGGER hide BEFORE INSERT ON tenant_acme.audit_events FOR EACH ROW EXECUTE FUNCTION voxgate_control.audit_refuse_change()",
+            "DROP TABLE tenant_acme.audit_events",
+            "DROP FUNCTION voxgate_control.audit_refuse_change() CASCADE",
+            "DROP SCHEMA tenant_acme CASCADE",
+            "DROP EVENT TRIGGER voxgate_guard_audit_ddl",
+            "DROP FUNCTION voxgate_guard.refuse_audit_ddl() CASCADE",
+            "CREATE OR REPLACE FUNCTION voxgate_guard.is_guarded_table(relation oid) RETURNS boolean LANGUAGE sql AS 'SELECT false'"})
+    void theApplicationsOwnRoleCannotSwitchTheAppendOnlyGuardOffOrRedefineIt(String attack) {
+        audit.record(acme, download("001565abcdef.cfg", AuditEvent.Outcome.SUCCESS));
+
+        assertThatThrownBy(() -> database.inControl(c -> Sql.update(c, attack))).isInstanceOf(ConfigStoreException.class);
+
+        assertThatThrownBy(() -> database.inTenant(acme.schema(), c -> Sql.update(c, "DELETE FROM audit_events")))
+                .hasMessageContaining("append-only");
+        audit.record(acme, download("001565abcdef.cfg", AuditEvent.Outcome.REFUSED));
+        assertThat(audit.newest(acme, 10)).hasSize(2);
+        assertThat(audit.verify(acme).intact()).isTrue();
+    }
+
+    @Test
+    void theGuardLetsMigrationsCreateANewTenantsAuditLog() {
+        Tenant initech = new TenantDirectory(database).create("initech", "Initech", "initech.example");
+
+        audit.record(initech, download("001565abcdef.cfg", AuditEvent.Outcome.SUCCESS));
+
+        assertThat(audit.verify(initech).rows()).isEqualTo(1);
+        assertThatThrownBy(() -> database.inTenant(initech.schema(), c -> Sql.update(c, "ALTER TABLE audit_events DISABLE TRIGGER ALL")))
+                .hasMessageContaining("append-only");
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class TestPostgres {
         String name = "test_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
         try (Connection c = superuser("postgres"); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name + " OWNER " + EmbeddedPostgres.APP_ROLE);
+            pg.installAuditGuard(name); // as the switch's own database has it
             DatabaseConnection app = pg.applicationConnection();
             return new DatabaseConnection("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + name, app.username(), app.password());
         } catch (SQLException | IOException e) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.voxgate.config.db.AuditGuard;
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.DatabaseConnection;
 import io.voxgate.config.db.EmbeddedPostgres;
@@ -85,6 +86,10 @@ public final class ConfigStore implements AutoCloseable {
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+        if (embedded.isEmpty() && !database.inControl(AuditGuard::isInstalled)) {
+            log.warn("the audit log's guard is not installed in this PostgreSQL: the application's role could switch off the "
+                    + "audit log's append-only triggers. Have a superuser run {} (docs/security.md)", AuditGuard.RESOURCE);
         }
         return new ConfigStore(database, embedded);
     }
