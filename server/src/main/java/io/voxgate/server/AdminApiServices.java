@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 
 import io.voxgate.admin.auth.AccessTokens;
+import io.voxgate.admin.auth.AdminAccounts;
 import io.voxgate.admin.auth.AdminLogin;
 import io.voxgate.admin.auth.OAuthApps;
 import io.voxgate.admin.auth.PasswordHasher;
@@ -63,7 +64,8 @@ final class AdminApiServices {
                 tenants, audit,
                 new UserDirectory(database, seal), devices,
                 new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database),
-                new TrunkDirectory(database, seal), customRoles, roles, new RateTable(database), new AdminAccountDirectory(database)};
+                new TrunkDirectory(database, seal), customRoles, roles, new RateTable(database), new AdminAccountDirectory(database),
+                new AdminAccounts(new AdminAccountDirectory(database), new PasswordHasher(), audit, customRoles)};
     }
 
     private static byte[] tokenKey(VoxgateSettings settings) throws IOException {

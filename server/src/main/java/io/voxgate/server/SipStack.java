@@ -136,6 +136,7 @@ final class SipStack implements AutoCloseable {
 
     @Override
     public void close() {
+        reaper.close();
         timers.close();
         bindings.close();
         accountLoader.close();

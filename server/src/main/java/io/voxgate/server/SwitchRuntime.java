@@ -59,6 +59,7 @@ public final class SwitchRuntime implements AutoCloseable {
     private ObjectStore objectStore;
     private AdminHttpsServer admin;
     private SipTlsServer sipListener;
+    private volatile SipStack sip;
     private ProvisioningStack provisioning;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -123,7 +124,7 @@ public final class SwitchRuntime implements AutoCloseable {
         VoxgateSettings.SipSecurity security = settings.sip().security();
         // one judge of phones' certificates for SIP and provisioning: the device CA and the manufacturers' roots
         DeviceCertificateVerifier deviceCertificates = new DeviceCertificateVerifier(pki, ManufacturerCas.load(settings));
-        SipStack sip = register(new SipStack(configStore.database(), pki, deviceCertificates, new EdgePolicy(security.authFailuresPerSource(),
+        sip = register(new SipStack(configStore.database(), pki, deviceCertificates, new EdgePolicy(security.authFailuresPerSource(),
                 security.authFailuresPerUser(), Duration.ofSeconds(security.failureWindowSeconds()),
                 Duration.ofSeconds(security.banSeconds()), security.requestsPerSecondPerSource()), settings.sip().connectToContacts(),
                 settings.sip().digestAlgorithms(), new RelayMediaAnchor(media.relay()), metrics));
@@ -243,6 +244,11 @@ public final class SwitchRuntime implements AutoCloseable {
 
     public int adminPort() {
         return admin.port();
+    }
+
+    /** Where the registered phones are, for tests in this package that watch a binding go. */
+    io.voxgate.sip.location.LocationService location() {
+        return sip.location();
     }
 
     public SwitchPki pki() {

@@ -484,6 +484,123 @@ class AdminApiTest {
     }
 
     @Test
+    void adminsAreCreatedAndCutOffThroughTheApiButNeverBeyondTheActorsOwnRole() throws Exception {
+        String admin = loginAs("chief@demo.example", "tenant-admin", "demo");
+        assertThat(put("/api/v1/tenants/demo/roles/admin-desk", "{\"permissions\":[\"admins_write\",\"self_read\",\"users_read\"]}", admin)
+                .statusCode()).isEqualTo(200);
+        String desk = loginAs("desk@demo.example", "custom:admin-desk", "demo");
+
+        HttpResponse<String> created = post("/api/v1/tenants/demo/admins", "{\"email\":\"newbie@demo.example\",\"role\":\"user-admin\"}", admin);
+        HttpResponse<String> escalation = post("/api/v1/tenants/demo/admins", "{\"email\":\"boss@demo.example\",\"role\":\"tenant-admin\"}", desk);
+        HttpResponse<String> modest = post("/api/v1/tenants/demo/admins", "{\"email\":\"temp@demo.example\",\"role\":\"standard-user\"}", desk);
+        HttpResponse<String> duplicate = post("/api/v1/tenants/demo/admins", "{\"email\":\"newbie@demo.example\",\"role\":\"user-admin\"}", admin);
+        HttpResponse<String> operatorRole = post("/api/v1/tenants/demo/admins", "{\"email\":\"op@demo.example\",\"role\":\"platform-operator\"}",
+                admin);
+        JsonNode newbie = json.readTree(created.body());
+        String newbieToken = firstLogin("newbie@demo.example", newbie.get("initialPassword").asText()).token();
+        String chiefId = json.readTree(get("/api/v1/me", admin).body()).get("accountId").asText();
+        HttpResponse<String> disableTheChief = post("/api/v1/tenants/demo/admins/" + chiefId + "/disable", "{}", desk);
+        int before = get("/api/v1/tenants/demo/users", newbieToken).statusCode();
+        HttpResponse<String> disabled = post("/api/v1/tenants/demo/admins/" + newbie.get("id").asText() + "/disable", "{}", admin);
+        int after = get("/api/v1/tenants/demo/users", newbieToken).statusCode();
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(newbie.get("initialPassword").asText()).hasSize(24);
+        assertThat(escalation.statusCode()).isEqualTo(403);
+        assertThat(escalation.body()).contains("permission-not-held");
+        assertThat(modest.statusCode()).as(modest.body()).isEqualTo(201);
+        assertThat(duplicate.statusCode()).isEqualTo(409);
+        assertThat(json.readTree(operatorRole.body()).get("field").asText()).isEqualTo("role");
+        assertThat(disableTheChief.statusCode()).as("a lesser role cannot cut off a greater one").isEqualTo(403);
+        assertThat(before).isEqualTo(200);
+        assertThat(json.readTree(disabled.body()).get("status").asText()).isEqualTo("disabled");
+        assertThat(after).as("a disabled admin's token stops at once").isEqualTo(401);
+        assertThat(json.readTree(get("/api/v1/tenants/demo/admins", admin).body()).get("items").toString())
+                .contains("newbie@demo.example").doesNotContain("initialPassword");
+        assertThat(CliTest.voxgate("-c", config, "audit", "list", "--tenant", "demo").out()).contains("admin.account.disable");
+    }
+
+    @Test
+    void anAdminChangesTheirPasswordWhichEndsEverySessionOfTheAccount() throws Exception {
+        CliTest.Result created = CliTest.voxgate("-c", config, "admins", "add", "--email", "mover@demo.example", "--role", "reports-viewer",
+                "--tenant", "demo");
+        String initial = created.out().replaceAll("(?s).*\\(shown once\\): (\\S+).*", "$1");
+        LoggedIn mover = firstLogin("mover@demo.example", initial);
+
+        HttpResponse<String> wrongCurrent = post("/api/v1/me/password", "{\"currentPassword\":\"not-it\",\"newPassword\":\"a-long-new-password\"}",
+                mover.token());
+        HttpResponse<String> tooShort = post("/api/v1/me/password", "{\"currentPassword\":\"" + initial + "\",\"newPassword\":\"short\"}",
+                mover.token());
+        HttpResponse<String> changed = post("/api/v1/me/password", "{\"currentPassword\":\"" + initial
+                + "\",\"newPassword\":\"a-long-new-password\"}", mover.token());
+        int oldToken = get("/api/v1/me", mover.token()).statusCode();
+        HttpResponse<String> oldPassword = post("/api/v1/auth/login", "{\"email\":\"mover@demo.example\",\"password\":\"" + initial
+                + "\",\"totp\":\"" + code(mover.totpSecret(), 1) + "\"}", null);
+        HttpResponse<String> newPassword = post("/api/v1/auth/login", "{\"email\":\"mover@demo.example\",\"password\":"
+                + "\"a-long-new-password\",\"totp\":\"" + code(mover.totpSecret(), 1) + "\"}", null);
+
+        assertThat(json.readTree(wrongCurrent.body()).get("field").asText()).isEqualTo("currentPassword");
+        assertThat(json.readTree(tooShort.body()).get("field").asText()).isEqualTo("newPassword");
+        assertThat(changed.statusCode()).isEqualTo(204);
+        assertThat(oldToken).as("the session the change was made in ends too").isEqualTo(401);
+        assertThat(oldPassword.statusCode()).isEqualTo(401);
+        assertThat(newPassword.statusCode()).as(newPassword.body()).isEqualTo(200);
+        assertThat(json.readTree(newPassword.body()).get("accessToken").asText()).isNotBlank();
+    }
+
+    @Test
+    void neitherAnAppNorARoleRewriteGivesMoreThanTheAuthorHolds() throws Exception {
+        String admin = loginAs("guardian@demo.example", "tenant-admin", "demo");
+        assertThat(put("/api/v1/tenants/demo/roles/integrations", "{\"permissions\":[\"apps_write\",\"roles_write\",\"users_read\"]}",
+                admin).statusCode()).isEqualTo(200);
+        assertThat(put("/api/v1/tenants/demo/roles/secops", "{\"permissions\":[\"fraud_limits_write\",\"audit_read\"]}", admin)
+                .statusCode()).isEqualTo(200);
+        String integrator = loginAs("app-maker@demo.example", "custom:integrations", "demo");
+
+        HttpResponse<String> app = post("/api/v1/tenants/demo/apps", "{\"name\":\"Sync\",\"scopes\":[\"users_write\"]}", integrator);
+        HttpResponse<String> fairApp = post("/api/v1/tenants/demo/apps", "{\"name\":\"Read\",\"scopes\":[\"users_read\"]}", integrator);
+        HttpResponse<String> downgrade = put("/api/v1/tenants/demo/roles/secops", "{\"permissions\":[\"users_read\"]}", integrator);
+        HttpResponse<String> removal = delete("/api/v1/tenants/demo/roles/secops", integrator);
+
+        assertThat(app.statusCode()).as(app.body()).isEqualTo(403);
+        assertThat(app.body()).contains("permission-not-held");
+        assertThat(fairApp.statusCode()).isEqualTo(201);
+        assertThat(downgrade.statusCode()).as("a lesser author may not rewrite a stronger role").isEqualTo(403);
+        assertThat(removal.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aConnectionCarryingTwoUsersLosesOnlyTheDisabledOnesBinding() throws Exception {
+        TestSwitch.addDemoUser(runtime, "1083", "First line", "first-line-password-83");
+        TestSwitch.addDemoUser(runtime, "1084", "Second line", "second-line-password-84");
+        TestSwitch.addDemoUser(runtime, "1085", "Caller", "caller-password-85");
+        String admin = loginAs("lines@demo.example", "user-admin", "demo");
+        Path rootCa = base.resolve("data/pki/root-ca.pem");
+        try (var connection = new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa);
+             var caller = new io.voxgate.sip.TestPhone(new io.voxgate.sip.TestSipClient(runtime.sipTlsPort(), rootCa), "1085",
+                     "localhost", "caller-password-85")) {
+            var first = new io.voxgate.sip.TestPhone(connection, "1083", "localhost", "first-line-password-83");
+            var second = new io.voxgate.sip.TestPhone(connection, "1084", "localhost", "second-line-password-84");
+            assertThat(first.register().status()).isEqualTo(200);
+            assertThat(second.register().status()).isEqualTo(200);
+            assertThat(caller.register().status()).isEqualTo(200);
+            String etag = get("/api/v1/tenants/demo/users/1084", admin).headers().firstValue("ETag").orElseThrow();
+
+            assertThat(patch("/api/v1/tenants/demo/users/1084", "{\"status\":\"disabled\"}", admin, etag).statusCode()).isEqualTo(200);
+            var secondLine = new io.voxgate.sip.location.AddressOfRecord("demo", "1084");
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                 !runtime.location().lookup(secondLine).isEmpty() && System.nanoTime() < deadline; ) {
+                Thread.sleep(10); // the change feed and the reaper's judgement
+            }
+            var toSecond = caller.authenticatedInviteFinal("1084@localhost", "two-lines-1", "z9hG4bKtwolines1", "");
+
+            assertThat(runtime.location().lookup(secondLine)).as("the disabled user's binding").isEmpty();
+            assertThat(toSecond.status()).as("the disabled user is no longer reachable").isIn(404, 480);
+            assertThat(first.register().status()).as("the other user's line on the same connection stays").isEqualTo(200);
+        }
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 
@@ -618,13 +735,21 @@ class AdminApiTest {
         }
         CliTest.Result created = CliTest.voxgate(args.toArray(String[]::new));
         assertThat(created.exit()).as(created.err()).isZero();
-        String password = created.out().replaceAll("(?s).*\\(shown once\\): (\\S+).*", "$1");
+        return firstLogin(email, created.out().replaceAll("(?s).*\\(shown once\\): (\\S+).*", "$1")).token();
+    }
+
+    /** An admin after the first login: TOTP enrolled as an authenticator app would, its secret kept for later codes. */
+    private record LoggedIn(String token, byte[] totpSecret) {
+    }
+
+    private static LoggedIn firstLogin(String email, String password) throws Exception {
         String enrolment = json.readTree(post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}",
                 null).body()).get("enrolmentToken").asText();
         byte[] secret = base32(json.readTree(post("/api/v1/auth/totp/enrol", "{\"enrolmentToken\":\"" + enrolment + "\"}", null).body())
                 .get("otpauthUri").asText());
-        return json.readTree(post("/api/v1/auth/totp/confirm", "{\"enrolmentToken\":\"" + enrolment + "\",\"code\":\"" + code(secret)
-                + "\"}", null).body()).get("accessToken").asText();
+        String token = json.readTree(post("/api/v1/auth/totp/confirm", "{\"enrolmentToken\":\"" + enrolment + "\",\"code\":\""
+                + code(secret) + "\"}", null).body()).get("accessToken").asText();
+        return new LoggedIn(token, secret);
     }
 
     /** Every /api/v1 endpoint with the permission it declares, read from the controllers themselves. */
@@ -636,7 +761,8 @@ class AdminApiTest {
         for (Class<?> controller : List.of(AuthController.class, MeController.class, TenantsController.class, UsersController.class,
                 AuditController.class, DevicesController.class, AppsController.class, CallingRulesController.class,
                 TrunksController.class, DomainsController.class, io.voxgate.admin.http.RolesController.class,
-                io.voxgate.admin.http.RatesController.class, io.voxgate.admin.http.PlatformAuditController.class)) {
+                io.voxgate.admin.http.RatesController.class, io.voxgate.admin.http.PlatformAuditController.class,
+                io.voxgate.admin.http.AdminsController.class)) {
             String base = controller.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
             for (java.lang.reflect.Method m : controller.getDeclaredMethods()) {
                 RequiresPermission needs = m.getAnnotation(RequiresPermission.class);
@@ -657,7 +783,7 @@ class AdminApiTest {
                             .replace("{mac}", "0015650000ff").replace("{clientId}", "vg_000000000000000000000000")
                             .replace("{appliesTo}", harmless ? "role:reports-viewer" : "tenant")
                             .replace("{name}", harmless ? "no-such-trunk" : "carrier-one").replace("{domain}", "nosuch.example")
-                            .replace("{prefix}", harmless ? "999999" : "44");
+                            .replace("{prefix}", harmless ? "999999" : "44").replace("{id}", "00000000-0000-4000-8000-000000000000");
                     all.add(new Endpoint(method, path, needs.value(), template));
                 }
             }
@@ -715,7 +841,12 @@ class AdminApiTest {
 
     /** RFC 6238 as an authenticator app computes it, written here independently of the switch's code. */
     private static String code(byte[] secret) throws Exception {
-        long step = System.currentTimeMillis() / 1000 / 30;
+        return code(secret, 0);
+    }
+
+    /** The code {@code stepsAhead} 30-second steps from now: the switch accepts one step of skew, each step once. */
+    private static String code(byte[] secret, int stepsAhead) throws Exception {
+        long step = System.currentTimeMillis() / 1000 / 30 + stepsAhead;
         Mac hmac = Mac.getInstance("HmacSHA1");
         hmac.init(new SecretKeySpec(secret, "HmacSHA1"));
         byte[] h = hmac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(step).array());

@@ -41,6 +41,8 @@ public final class AdminLogin {
     public static final int LOCK_AFTER_FAILURES = 5;
     public static final Duration LOCK_DURATION = Duration.ofMinutes(15);
     public static final Duration SESSION_LIFETIME = Duration.ofHours(12);
+    /** An admin's password: long, since the API is the most attacked surface after SIP. */
+    public static final int MIN_PASSWORD_LENGTH = 12;
     private static final String CONTROL_SCHEMA = "voxgate_control";
     private static final Logger log = LoggerFactory.getLogger(AdminLogin.class);
 
@@ -222,6 +224,38 @@ public final class AdminLogin {
         if (apps != null) {
             apps.onConfigChange(change);
         }
+    }
+
+    /** Why a password change was refused; empty when it was made. */
+    public Optional<String> changePassword(AdminPrincipal principal, char[] current, char[] next, Client client) {
+        Optional<AdminAccount> account = principal.isApp() ? Optional.empty() : accounts.find(principal.accountId());
+        if (account.isEmpty()) {
+            return Optional.of("currentPassword: not the account's password");
+        }
+        // counted like a login attempt: a stolen access token is no way to guess the password at leisure
+        if (beginAttempt(account.get()).isEmpty()) {
+            record(account.get(), "admin.password.change", client, AuditEvent.Outcome.REFUSED, "account locked");
+            return Optional.of("currentPassword: the account is locked for now after failed attempts");
+        }
+        if (!passwords.matches(current, account.get().passwordHash())) {
+            record(account.get(), "admin.password.change", client, AuditEvent.Outcome.REFUSED, "wrong current password");
+            return Optional.of("currentPassword: not the account's password");
+        }
+        accounts.clearFailures(account.get().id());
+        if (next.length < MIN_PASSWORD_LENGTH || next.length > 200 || java.util.Arrays.equals(current, next)) {
+            return Optional.of("newPassword: " + MIN_PASSWORD_LENGTH + " to 200 characters, not the current one");
+        }
+        accounts.setPasswordHash(account.get().id(), passwords.hash(next));
+        endSessions(account.get().id(), "password change");
+        record(account.get(), "admin.password.change", client, AuditEvent.Outcome.SUCCESS, null);
+        return Optional.empty();
+    }
+
+    /** Ends every session of an account at once (a password change, an admin's action); the number ended. */
+    public int endSessions(UUID accountId, String reason) {
+        int ended = accounts.revokeAllSessions(accountId, reason);
+        sessions.invalidateAll(); // kept by session id: this node forgets them all, the others hear of each from the feed
+        return ended;
     }
 
     public void logout(AdminPrincipal principal, Client client) {

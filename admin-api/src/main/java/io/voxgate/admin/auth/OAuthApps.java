@@ -51,7 +51,12 @@ public final class OAuthApps {
     }
 
     /** @throws IllegalArgumentException naming a scope that is no permission, or one a tenant's app may not hold */
-    public Registered register(Tenant tenant, String name, List<String> scopes, String actor) {
+    /**
+     * @param authorHolds the permissions of whoever registers the app: an app gets no scope its
+     *                    author lacks, so a role holding {@code apps_write} is no way to more power
+     * @throws PermissionNotHeld for a scope the author lacks
+     */
+    public Registered register(Tenant tenant, String name, List<String> scopes, String actor, Set<Permission> authorHolds) {
         for (String scope : scopes) {
             Permission permission;
             try {
@@ -60,8 +65,12 @@ public final class OAuthApps {
                 throw new IllegalArgumentException("scope '" + scope + "' is no permission: expected some of "
                         + java.util.Arrays.stream(Permission.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
             }
-            if (!Role.TENANT_ADMIN.allows(permission) || permission == Permission.APPS_WRITE || permission == Permission.ROLES_WRITE) {
+            if (!Role.TENANT_ADMIN.allows(permission) || permission == Permission.APPS_WRITE || permission == Permission.ROLES_WRITE
+                    || permission == Permission.ADMINS_WRITE) {
                 throw new IllegalArgumentException("scope '" + scope + "' cannot be granted to an app");
+            }
+            if (!authorHolds.contains(permission)) {
+                throw new PermissionNotHeld("you cannot grant scope " + scope + ": your role does not hold it");
             }
         }
         byte[] id = new byte[12];
@@ -89,6 +98,13 @@ public final class OAuthApps {
         audit.record(null, new AuditEvent("app:" + a.id(), "app.token", a.clientId(), address, AuditEvent.Outcome.SUCCESS,
                 Map.of("scopes", String.join(" ", a.scopes()))));
         return Optional.of(tokens.issue(new AdminPrincipal(a.id(), a.id(), a.tenantId(), AdminPrincipal.APP_ROLE, a.scopes())));
+    }
+
+    /** A scope asked for that the app's author does not hold. */
+    public static final class PermissionNotHeld extends RuntimeException {
+        PermissionNotHeld(String message) {
+            super(message);
+        }
     }
 
     /** Whether the app behind a token is still registered: revocation takes effect at once. */

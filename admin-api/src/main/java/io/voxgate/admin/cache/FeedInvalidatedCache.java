@@ -3,6 +3,7 @@ package io.voxgate.admin.cache;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -23,6 +24,8 @@ public final class FeedInvalidatedCache<K, V> {
     private static final int MAX_ENTRIES = 100_000;
 
     private final Cache<K, V> entries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(LIFETIME).build();
+    /** Bumped by every invalidation, so a load that overlapped one is not kept. */
+    private final AtomicLong generation = new AtomicLong();
     private final Set<String> tables;
     private final Function<String, K> keyOfChange;
     private final Function<K, Optional<V>> load;
@@ -38,31 +41,54 @@ public final class FeedInvalidatedCache<K, V> {
         this.load = load;
     }
 
+    /**
+     * The cached row, else read now. A value read while an invalidation ran is answered but not
+     * kept: it may be the row from before the change (Caffeine's invalidateAll does not wait for
+     * loads in flight).
+     */
     public Optional<V> get(K key) {
-        return Optional.ofNullable(entries.get(key, k -> load.apply(k).orElse(null)));
+        V cached = entries.getIfPresent(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long before = generation.get();
+        Optional<V> loaded = load.apply(key);
+        if (loaded.isPresent()) {
+            synchronized (this) {
+                if (generation.get() == before) {
+                    entries.put(key, loaded.get());
+                }
+            }
+        }
+        return loaded;
     }
 
     /** For a change made here: dropped now, not when this node's own notification comes back. */
-    public void invalidate(K key) {
+    public synchronized void invalidate(K key) {
+        generation.incrementAndGet();
         entries.invalidate(key);
     }
 
-    public void invalidateAll() {
+    public synchronized void invalidateAll() {
+        generation.incrementAndGet();
         entries.invalidateAll();
     }
 
     public void onConfigChange(ConfigChange change) {
         if (change.isResync()) {
-            entries.invalidateAll();
+            invalidateAll();
         } else if (tables.contains(change.table())) {
             if (keyOfChange == null) {
-                entries.invalidateAll();
+                invalidateAll();
             } else {
+                K key;
                 try {
-                    entries.invalidate(keyOfChange.apply(change.key()));
+                    key = keyOfChange.apply(change.key());
                 } catch (RuntimeException unreadable) {
-                    entries.invalidateAll();
+                    invalidateAll();
+                    return;
                 }
+                invalidate(key);
             }
         }
     }

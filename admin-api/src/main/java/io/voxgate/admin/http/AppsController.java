@@ -23,6 +23,7 @@ import io.voxgate.admin.auth.AdminPrincipal;
 import io.voxgate.admin.auth.OAuthApps;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.RequiresPermission;
+import io.voxgate.admin.rbac.RolePermissions;
 import io.voxgate.config.admin.OAuthApp;
 import io.voxgate.config.admin.OAuthAppDirectory;
 import io.voxgate.config.tenant.Tenant;
@@ -40,8 +41,10 @@ public class AppsController {
     private final OAuthAppDirectory directory;
     private final TenantScope scope;
     private final AccessAudit access;
+    private final RolePermissions roles;
 
-    public AppsController(OAuthApps apps, OAuthAppDirectory directory, TenantScope scope, AccessAudit access) {
+    public AppsController(OAuthApps apps, OAuthAppDirectory directory, TenantScope scope, AccessAudit access, RolePermissions roles) {
+        this.roles = roles;
         this.apps = apps;
         this.directory = directory;
         this.scope = scope;
@@ -63,10 +66,13 @@ public class AppsController {
             return Problems.missing("scopes");
         }
         try {
-            OAuthApps.Registered registered = apps.register(tenant.get(), body.name(), body.scopes(), AccessAudit.actor(principal));
+            OAuthApps.Registered registered = apps.register(tenant.get(), body.name(), body.scopes(), AccessAudit.actor(principal),
+                    roles.of(principal));
             Map<String, Object> answer = view(registered.app());
             answer.put("clientSecret", registered.clientSecret()); // shown this once; stored only hashed
             return HttpResponse.created(answer, URI.create("/api/v1/tenants/" + slug + "/apps/" + registered.app().clientId()));
+        } catch (OAuthApps.PermissionNotHeld e) {
+            return Problems.of(HttpStatus.FORBIDDEN, "permission-not-held", "Forbidden", e.getMessage(), "scopes");
         } catch (IllegalArgumentException e) {
             return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", e.getMessage(), "scopes");
         }

@@ -9,7 +9,12 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.serde.annotation.Serdeable;
+import io.voxgate.admin.auth.AdminLogin;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.voxgate.admin.auth.AdminPrincipal;
@@ -27,11 +32,21 @@ public class MeController {
 
     private static final int NOTICES = 50;
 
+    @Serdeable
+    public record PasswordChange(@Nullable String currentPassword, @Nullable String newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordChange[withheld]";
+        }
+    }
+
     private final AdminAccountDirectory accounts;
     private final TenantDirectory tenants;
     private final AuditLog audit;
+    private final AdminLogin login;
 
-    public MeController(AdminAccountDirectory accounts, TenantDirectory tenants, AuditLog audit) {
+    public MeController(AdminAccountDirectory accounts, TenantDirectory tenants, AuditLog audit, AdminLogin login) {
+        this.login = login;
         this.accounts = accounts;
         this.tenants = tenants;
         this.audit = audit;
@@ -49,6 +64,27 @@ public class MeController {
         body.put("role", principal.role());
         body.put("tenantId", principal.tenantId() == null ? null : principal.tenantId().toString());
         return HttpResponse.ok(body);
+    }
+
+    /**
+     * Changes the admin's password: the current one is needed (and counted like a login attempt),
+     * and every session of the account ends, this one too: log in again with the new password.
+     */
+    @Post("/password")
+    @RequiresPermission(Permission.SELF_READ)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public MutableHttpResponse<?> changePassword(HttpRequest<?> request, @Body PasswordChange body) {
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        if (body.currentPassword() == null) {
+            return Problems.missing("currentPassword");
+        }
+        if (body.newPassword() == null) {
+            return Problems.missing("newPassword");
+        }
+        Optional<String> refused = login.changePassword(principal, body.currentPassword().toCharArray(), body.newPassword().toCharArray(),
+                AuthController.client(request));
+        return refused.<MutableHttpResponse<?>>map(why -> Problems.invalid(why.substring(0, why.indexOf(':')), why.substring(why.indexOf(':') + 2)))
+                .orElseGet(HttpResponse::noContent);
     }
 
     /**

@@ -104,6 +104,9 @@ public class RolesController {
             granted.add(permission.get().name().toLowerCase(Locale.ROOT));
         }
         Optional<CustomRole> before = roles.find(tenant.get(), name);
+        if (before.isPresent() && !held.containsAll(RolePermissions.parse(before.get().permissions()))) {
+            return notHeld(name); // nor may a lesser author rewrite a role stronger than their own
+        }
         CustomRole saved = roles.put(tenant.get(), new CustomRole(name, granted.stream().distinct().sorted().toList()));
         access.changed(principal, tenant.get(), "role.put", saved.roleId(), Map.of("before", String.valueOf(before.map(CustomRole::permissions)
                 .orElse(null)), "after", String.valueOf(saved.permissions())));
@@ -115,6 +118,10 @@ public class RolesController {
     public MutableHttpResponse<?> delete(HttpRequest<?> request, @PathVariable String slug, @PathVariable String name) {
         AdminPrincipal principal = BearerAuthentication.principal(request);
         Optional<Tenant> tenant = scope.resolve(principal, slug, "DELETE " + request.getPath());
+        Optional<CustomRole> existing = tenant.flatMap(t -> roles.find(t, name));
+        if (existing.isPresent() && !permissions.of(principal).containsAll(RolePermissions.parse(existing.get().permissions()))) {
+            return notHeld(name);
+        }
         try {
             if (tenant.isEmpty() || !roles.delete(tenant.get(), name)) {
                 return notFound(slug);
@@ -134,6 +141,11 @@ public class RolesController {
         return view;
     }
 
+
+    private static MutableHttpResponse<?> notHeld(String name) {
+        return Problems.of(HttpStatus.FORBIDDEN, "permission-not-held", "Forbidden",
+                "role custom:" + name + " holds permissions your role does not", "name");
+    }
 
     private static MutableHttpResponse<?> notFound(String slug) {
         return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no such role in tenant '" + slug + "'", null);

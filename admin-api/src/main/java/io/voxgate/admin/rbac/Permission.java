@@ -13,6 +13,8 @@ public enum Permission {
     /** The platform's own log (tenants created, admin logins without a tenant): the platform operator's alone. */
     PLATFORM_AUDIT_READ,
     APPS_WRITE,
+    /** A tenant's admin accounts: list, create (password shown once), disable, end their sessions. */
+    ADMINS_WRITE,
     /** Custom roles: define, change, remove (a role grants only what its author holds). */
     ROLES_WRITE
 }

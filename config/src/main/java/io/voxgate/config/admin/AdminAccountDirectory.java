@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +43,18 @@ public final class AdminAccountDirectory {
     public Optional<AdminAccount> findByEmail(String email) {
         return database.inControl(c -> Sql.one(c, SELECT_ACCOUNT + " WHERE email = ?", AdminAccountDirectory::read,
                 email == null ? "" : email.strip().toLowerCase(Locale.ROOT)));
+    }
+
+    /** A tenant's admin accounts, by email. */
+    public List<AdminAccount> list(UUID tenantId) {
+        return database.inControl(c -> Sql.list(c, SELECT_ACCOUNT + " WHERE tenant_id = ? ORDER BY email", AdminAccountDirectory::read,
+                tenantId));
+    }
+
+    /** {@code active} or {@code disabled}; false when there is no such account. */
+    public boolean setStatus(UUID id, String status) {
+        return database.inControl(c -> Sql.update(c, "UPDATE admin_accounts SET status = ?, updated_at = now() WHERE id = ?",
+                status, id) == 1);
     }
 
     public Optional<AdminAccount> find(UUID id) {

@@ -31,9 +31,17 @@ public final class AuditGuard {
         }
     }
 
-    /** Whether the guard's event triggers are in place in the database {@code c} is connected to. */
+    /**
+     * Whether the guard's three event triggers are in place and enabled in the database {@code c}
+     * is connected to, in a schema a superuser owns.
+     */
     public static boolean isInstalled(Connection c) throws SQLException {
-        return Sql.one(c, "SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'voxgate_guard_audit_%' AND evtenabled <> 'D'",
-                rs -> rs.getInt(1), new Object[0]).orElse(0) == 2;
+        return Sql.one(c, """
+                SELECT count(*) FROM pg_catalog.pg_event_trigger e
+                  JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                  JOIN pg_catalog.pg_roles r ON r.oid = n.nspowner
+                 WHERE e.evtname IN ('voxgate_guard_audit_note', 'voxgate_guard_audit_ddl', 'voxgate_guard_audit_drop')
+                   AND e.evtenabled <> 'D' AND n.nspname = 'voxgate_guard' AND r.rolsuper
+                """, rs -> rs.getInt(1)).orElse(0) == 3;
     }
 }

@@ -83,11 +83,11 @@ public final class DeviceAdministration {
         String serial = pki.deviceCertificate(mac)
                 .map(c -> pki.revoke(mac, CRLReason.CESSATION_OF_OPERATION).serial().toString(16))
                 .orElse("none issued by the switch");
-        if (!devices.delete(tenant, mac.canonical())) {
-            return false; // removed meanwhile by another admin
-        }
-        audit.record(tenant, new AuditEvent(actor, "device.remove", mac.canonical(), null, AuditEvent.Outcome.SUCCESS,
+        boolean removed = devices.delete(tenant, mac.canonical()); // false: another admin removed it meanwhile
+        // audited either way: the certificate went on the CRL all the same
+        audit.record(tenant, new AuditEvent(actor, "device.remove", mac.canonical(), null,
+                removed ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILED,
                 Map.of("before", device.get().toString(), "certificate_serial", serial)));
-        return true;
+        return removed;
     }
 }

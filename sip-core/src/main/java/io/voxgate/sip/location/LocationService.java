@@ -140,6 +140,25 @@ public final class LocationService {
         }
     }
 
+    /**
+     * Removes {@code aor}'s bindings over {@code flowId} only: that user may no longer register,
+     * others on the same connection (a multi-line phone) may. Returns whether the flow still
+     * carries bindings.
+     */
+    public boolean dropBindings(AddressOfRecord aor, String flowId) {
+        removeMatching(aor, b -> b.flowId().equals(flowId));
+        Set<AddressOfRecord> aors = aorsByFlow.get(flowId);
+        if (aors != null) {
+            aors.remove(aor);
+            if (aors.isEmpty()) {
+                aorsByFlow.remove(flowId, aors);
+                return false;
+            }
+            return true;
+        }
+        return false;
+    }
+
     private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {
         bindings.computeIfPresent(aor, (key, existing) -> {
             List<Binding> kept = existing.stream().filter(doomed.negate()).toList();

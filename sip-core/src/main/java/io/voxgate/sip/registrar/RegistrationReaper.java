@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +30,16 @@ import io.voxgate.sip.transport.SipFlow;
  * itself again, instead of staying reachable until its binding expires. Runs on the change feed's
  * thread, after the account caches dropped what the change made wrong.
  */
-public final class RegistrationReaper {
+public final class RegistrationReaper implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationReaper.class);
 
     /** Tenant tables whose changes can take away a phone's right to register. */
     private static final Set<String> JUDGED_TABLES = Set.of("devices", "users", "sip_credentials");
 
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** One judgement at a time, off the change feed's thread. */
+    private final ExecutorService judge = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("registration-reaper").factory());
     private final FlowRegistry flows;
     private final LocationService location;
     private final SipAccounts accounts;
@@ -47,12 +52,43 @@ public final class RegistrationReaper {
         this.ownership = ownership;
     }
 
+    /** Marks "every tenant" among the pending judgements. */
+    private static final String ALL_TENANTS = "";
+
+    /**
+     * Queues a judgement and returns at once: the change feed's thread, which also carries session
+     * revocations and cache invalidations, must not wait for the queries. Changes that arrive while
+     * a tenant waits are folded into one judgement of it.
+     */
     public void onConfigChange(ConfigChange change) {
         if (change.isResync() || "tenants".equals(change.table())) {
-            rejudge(Optional.empty());
+            pending.add(ALL_TENANTS);
         } else if (JUDGED_TABLES.contains(change.table()) && change.tenantSlug().isPresent()) {
-            rejudge(change.tenantSlug());
+            pending.add(change.tenantSlug().get());
+        } else {
+            return;
         }
+        judge.execute(this::judgePending);
+    }
+
+    private void judgePending() {
+        while (!pending.isEmpty()) {
+            if (pending.remove(ALL_TENANTS)) {
+                pending.clear();
+                rejudge(Optional.empty()).join();
+                continue;
+            }
+            for (String slug : List.copyOf(pending)) {
+                if (pending.remove(slug)) {
+                    rejudge(Optional.of(slug)).join();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        judge.shutdownNow();
     }
 
     /**
@@ -71,12 +107,15 @@ public final class RegistrationReaper {
                 // a suspended or removed tenant is the registrar's to refuse; its phones are not judged here
                 Optional<Tenant> tenant = tenants.computeIfAbsent(aor.tenantSlug(), this::reloaded);
                 if (tenant.isPresent()) {
-                    verdicts.add(problem(flow, tenant.get(), aor.user())
-                            .thenAccept(problem -> problem.ifPresent(why -> {
-                                if (closed.add(flow.id())) {
-                                    cutOff(flow, aor, why);
-                                }
-                            })));
+                    verdicts.add(verdict(flow, tenant.get(), aor.user()).thenAccept(verdict -> verdict.ifPresent(refused -> {
+                        if (refused.wholeConnection() || !location.dropBindings(aor, flow.id())) {
+                            if (closed.add(flow.id())) {
+                                cutOff(flow, aor, refused.why());
+                            }
+                        } else {
+                            log.info("{}: bindings of {} dropped: {}", flow, aor, refused.why());
+                        }
+                    })));
                 }
             }
         }
@@ -89,10 +128,15 @@ public final class RegistrationReaper {
         return tenant;
     }
 
-    private CompletableFuture<Optional<String>> problem(SipFlow flow, Tenant tenant, String user) {
+    /** Why the flow may no longer carry this user, and whether that is the connection's fault (its certificate) or the user's. */
+    private record Refusal(String why, boolean wholeConnection) {
+    }
+
+    private CompletableFuture<Optional<Refusal>> verdict(SipFlow flow, Tenant tenant, String user) {
         return accounts.credential(tenant, user).thenCompose(credential -> credential.isEmpty()
-                ? CompletableFuture.completedFuture(Optional.of("user " + user + " is disabled or gone in tenant " + tenant.slug()))
-                : ownership.problem(flow, tenant, user));
+                ? CompletableFuture.completedFuture(Optional.of(new Refusal("user " + user + " is disabled or gone in tenant "
+                        + tenant.slug(), false)))
+                : ownership.problem(flow, tenant, user).thenApply(problem -> problem.map(why -> new Refusal(why, true))));
     }
 
     private void cutOff(SipFlow flow, AddressOfRecord aor, String why) {
