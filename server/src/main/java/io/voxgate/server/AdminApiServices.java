@@ -65,7 +65,7 @@ final class AdminApiServices {
                 new UserDirectory(database, seal), devices,
                 new DeviceAdministration(devices, new ActivationCodes(database), pki, audit), new CallingRules(database),
                 new TrunkDirectory(database, seal), customRoles, roles, new RateTable(database), new AdminAccountDirectory(database),
-                new AdminAccounts(new AdminAccountDirectory(database), new PasswordHasher(), audit, customRoles)};
+                new AdminAccounts(new AdminAccountDirectory(database), new PasswordHasher(), audit, customRoles), pki};
     }
 
     private static byte[] tokenKey(VoxgateSettings settings) throws IOException {

@@ -601,6 +601,64 @@ class AdminApiTest {
     }
 
     @Test
+    void opensslSeesTls12And13OnlyAndPlainHttpGetsNoAnswer() throws Exception {
+        Assumptions.assumeTrue(new java.io.File("/usr/bin/openssl").canExecute(), "openssl is not installed (.ci/run installs it)");
+        String target = "localhost:" + runtime.adminPort();
+
+        assertThat(sClient(target, "-tls1_3")).as("TLS 1.3").contains("Protocol  : TLSv1.3");
+        assertThat(sClient(target, "-tls1_2")).as("TLS 1.2").contains("Protocol  : TLSv1.2");
+        assertThat(sClient(target, "-tls1_1")).as("TLS 1.1").doesNotContain("Protocol  : TLSv1.1");
+        assertThat(sClient(target, "-tls1")).as("TLS 1.0").doesNotContain("Protocol  : TLSv1\n");
+        Process plain = new ProcessBuilder("/usr/bin/curl", "-sS", "-m", "5", "http://" + target + "/api/v1/me").redirectErrorStream(true).start();
+        String plainOut = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        plain.waitFor(15, TimeUnit.SECONDS);
+        assertThat(plain.exitValue()).as("plain HTTP: " + plainOut).isNotZero();
+    }
+
+    /** The CSR with one character of its body changed: unreadable, or a signature that no longer holds. */
+    private static String tampered(String csr) {
+        String[] lines = csr.split("\n");
+        char[] body = lines[2].toCharArray();
+        body[20] = body[20] == 'A' ? 'B' : 'A';
+        lines[2] = new String(body);
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** {@code openssl s_client} against the admin port with one protocol version; its session report. */
+    private static String sClient(String target, String version) throws Exception {
+        Process p = new ProcessBuilder("/usr/bin/openssl", "s_client", "-connect", target, version, "-brief",
+                "-CAfile", base.resolve("data/pki/root-ca.pem").toString()).redirectErrorStream(true).start();
+        p.getOutputStream().close(); // no input: the session ends after the handshake
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(15, TimeUnit.SECONDS);
+        return out.replace("Protocol version: ", "Protocol  : ");
+    }
+
+    @Test
+    void aDeviceEnrolledWithItsCsrGetsItsCertificateAndABadCsrEnrolsNothing() throws Exception {
+        Assumptions.assumeTrue(new java.io.File("/usr/bin/openssl").canExecute(), "openssl is not installed (.ci/run installs it)");
+        String admin = loginAs("csr@demo.example", "phone-system-admin", "demo");
+        Path key = base.resolve("phone-key.pem");
+        Process req = new ProcessBuilder("/usr/bin/openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", key.toString(), "-subj", "/CN=softphone").redirectErrorStream(false).start();
+        String csr = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        req.waitFor(15, TimeUnit.SECONDS);
+
+        HttpResponse<String> enrolled = post("/api/v1/tenants/demo/devices", json.writeValueAsString(Map.of("mac", "00:15:65:c5:00:01",
+                "vendor", "yealink", "owner", "1001", "csr", csr)), admin);
+        HttpResponse<String> bad = post("/api/v1/tenants/demo/devices", json.writeValueAsString(Map.of("mac", "00:15:65:c5:00:02",
+                "vendor", "yealink", "csr", tampered(csr))), admin);
+
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
+        String certificate = json.readTree(enrolled.body()).get("certificate").asText();
+        assertThat(certificate).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(runtime.pki().deviceCertificate(io.voxgate.certs.MacAddress.parse("001565c50001"))).isPresent();
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("field").asText()).isEqualTo("csr");
+        assertThat(get("/api/v1/tenants/demo/devices", admin).body()).contains("001565c50001").doesNotContain("001565c50002");
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 

@@ -15,6 +15,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -61,14 +62,15 @@ public class AdminsController {
 
     @Get
     @RequiresPermission(Permission.ADMINS_WRITE)
-    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug) {
+    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug, @QueryValue @Nullable String after,
+                                       @QueryValue @Nullable Integer limit) {
         AdminPrincipal principal = BearerAuthentication.principal(request);
         Optional<Tenant> tenant = scope.resolve(principal, slug, "GET " + request.getPath());
         if (tenant.isEmpty()) {
             return notFound(slug);
         }
         access.read(principal, tenant.get(), "admins");
-        return HttpResponse.ok(Map.of("items", accounts.list(tenant.get().id()).stream().map(AdminsController::view).toList()));
+        return HttpResponse.ok(Pages.of(accounts.list(tenant.get().id()), AdminAccount::email, after, limit, AdminsController::view));
     }
 
     @Post

@@ -15,6 +15,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -80,12 +81,13 @@ public class AppsController {
 
     @Get
     @RequiresPermission(Permission.APPS_WRITE)
-    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug) {
+    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug, @QueryValue @Nullable String after,
+                                       @QueryValue @Nullable Integer limit) {
         Optional<Tenant> tenant = scope.resolve(BearerAuthentication.principal(request), slug, "GET " + request.getPath());
         if (tenant.isEmpty()) {
             return notFound(slug);
         }
-        return HttpResponse.ok(Map.of("items", directory.list(tenant.get().id()).stream().map(AppsController::view).toList()));
+        return HttpResponse.ok(Pages.of(directory.list(tenant.get().id()), OAuthApp::clientId, after, limit, AppsController::view));
     }
 
     @Post("/{clientId}/revoke")

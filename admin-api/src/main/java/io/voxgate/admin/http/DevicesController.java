@@ -26,11 +26,14 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.voxgate.admin.auth.AdminPrincipal;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.RequiresPermission;
+import io.voxgate.certs.DeviceCertificate;
 import io.voxgate.certs.MacAddress;
+import io.voxgate.certs.SwitchPki;
 import io.voxgate.config.device.Device;
 import io.voxgate.config.device.DeviceDirectory;
 import io.voxgate.config.enrolment.IssuedCode;
 import io.voxgate.config.tenant.Tenant;
+import io.voxgate.provisioning.Pem;
 import io.voxgate.provisioning.admin.DeviceAdministration;
 
 /**
@@ -42,7 +45,9 @@ import io.voxgate.provisioning.admin.DeviceAdministration;
 public class DevicesController {
 
     @Serdeable
-    public record NewDevice(@Nullable String mac, @Nullable String vendor, @Nullable String model, @Nullable String owner) {
+    /** @param csr PEM PKCS#10 from the phone: the switch's device CA issues its certificate at once */
+    public record NewDevice(@Nullable String mac, @Nullable String vendor, @Nullable String model, @Nullable String owner,
+                            @Nullable String csr) {
     }
 
     @Serdeable
@@ -56,8 +61,13 @@ public class DevicesController {
     private final DeviceDirectory devices;
     private final DeviceAdministration administration;
     private final TenantScope scope;
+    private final SwitchPki pki;
+    private final AccessAudit access;
 
-    public DevicesController(DeviceDirectory devices, DeviceAdministration administration, TenantScope scope) {
+    public DevicesController(DeviceDirectory devices, DeviceAdministration administration, TenantScope scope, SwitchPki pki,
+                             AccessAudit access) {
+        this.pki = pki;
+        this.access = access;
         this.devices = devices;
         this.administration = administration;
         this.scope = scope;
@@ -67,10 +77,12 @@ public class DevicesController {
     @RequiresPermission(Permission.DEVICES_READ)
     public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug, @QueryValue @Nullable String after,
                                        @QueryValue @Nullable Integer limit) {
-        Optional<Tenant> tenant = scope.resolve(BearerAuthentication.principal(request), slug, "GET " + request.getPath());
+        AdminPrincipal principal = BearerAuthentication.principal(request);
+        Optional<Tenant> tenant = scope.resolve(principal, slug, "GET " + request.getPath());
         if (tenant.isEmpty()) {
             return notFound(slug);
         }
+        access.read(principal, tenant.get(), "devices"); // who owns which phone: personal data
         return HttpResponse.ok(Pages.of(devices.list(tenant.get()), Device::mac, after, limit, DevicesController::view));
     }
 
@@ -94,9 +106,22 @@ public class DevicesController {
         if (devices.find(tenant.get(), mac.canonical()).isPresent()) {
             return Problems.of(HttpStatus.CONFLICT, "exists", "Conflict", "device " + mac + " is enrolled already", "mac");
         }
+        if (body.csr() != null) {
+            try {
+                pki.checkCsr(body.csr()); // before anything is stored: a bad CSR enrols nothing
+            } catch (IllegalArgumentException e) {
+                return Problems.invalid("csr", e.getMessage());
+            }
+        }
         try {
             Device device = administration.enrol(tenant.get(), mac, body.vendor(), body.model(), body.owner(), actor(principal));
-            return HttpResponse.created(view(device), URI.create("/api/v1/tenants/" + slug + "/devices/" + device.mac()));
+            Map<String, Object> answer = view(device);
+            if (body.csr() != null) {
+                DeviceCertificate issued = administration.issueCertificate(tenant.get(), mac, body.csr(), actor(principal));
+                answer.put("certificate", Pem.certificate(issued.certificate()));
+                answer.put("chain", issued.chainPem());
+            }
+            return HttpResponse.created(answer, URI.create("/api/v1/tenants/" + slug + "/devices/" + device.mac()));
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().contains("vendor") ? "vendor" : e.getMessage().contains("owner") ? "owner" : "mac";
             return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", e.getMessage(), field);

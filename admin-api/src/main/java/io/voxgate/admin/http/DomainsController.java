@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -44,9 +45,11 @@ public class DomainsController {
 
     @Get
     @RequiresPermission(Permission.TENANTS_READ)
-    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug) {
+    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug, @QueryValue @Nullable String after,
+                                       @QueryValue @Nullable Integer limit) {
         Optional<Tenant> tenant = scope.resolve(BearerAuthentication.principal(request), slug, "GET " + request.getPath());
-        return tenant.<MutableHttpResponse<?>>map(t -> HttpResponse.ok(Map.of("items", tenants.domains(t))))
+        return tenant.<MutableHttpResponse<?>>map(t -> HttpResponse.ok(Pages.of(tenants.domains(t).stream().sorted().toList(), d -> d,
+                        after, limit, d -> Map.<String, Object>of("domain", d, "primary", d.equals(t.primaryDomain())))))
                 .orElseGet(() -> Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no tenant '" + slug + "'", null));
     }
 

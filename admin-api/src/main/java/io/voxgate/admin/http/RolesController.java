@@ -18,6 +18,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -58,7 +59,8 @@ public class RolesController {
 
     @Get
     @RequiresPermission(Permission.TENANTS_READ)
-    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug) {
+    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug, @QueryValue @Nullable String after,
+                                       @QueryValue @Nullable Integer limit) {
         Optional<Tenant> tenant = scope.resolve(BearerAuthentication.principal(request), slug, "GET " + request.getPath());
         if (tenant.isEmpty()) {
             return notFound(slug);
@@ -72,7 +74,8 @@ public class RolesController {
         for (CustomRole role : roles.list(tenant.get())) {
             items.add(view(role.roleId(), false, RolePermissions.parse(role.permissions())));
         }
-        return HttpResponse.ok(Map.of("items", items));
+        items.sort(java.util.Comparator.comparing(item -> (String) item.get("role")));
+        return HttpResponse.ok(Pages.of(items, item -> (String) item.get("role"), after, limit, item -> item));
     }
 
     /** Creates or replaces the custom role {@code custom:<name>}; accounts holding it get the change at their next request. */

@@ -14,6 +14,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -51,12 +52,13 @@ public class TrunksController {
 
     @Get
     @RequiresPermission(Permission.TRUNKS_READ)
-    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug) {
+    public MutableHttpResponse<?> list(HttpRequest<?> request, @PathVariable String slug, @QueryValue @Nullable String after,
+                                       @QueryValue @Nullable Integer limit) {
         Optional<Tenant> tenant = scope.resolve(BearerAuthentication.principal(request), slug, "GET " + request.getPath());
         if (tenant.isEmpty()) {
             return Problems.of(HttpStatus.NOT_FOUND, null, "Not found", "no tenant '" + slug + "'", null);
         }
-        return HttpResponse.ok(Map.of("items", trunks.list(tenant.get()).stream().map(TrunksController::view).toList()));
+        return HttpResponse.ok(Pages.of(trunks.list(tenant.get()), Trunk::name, after, limit, TrunksController::view));
     }
 
     @Put("/{name}")

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import io.voxgate.certs.DeviceCertificate;
 import io.voxgate.certs.MacAddress;
 import io.voxgate.certs.Revocation;
 import io.voxgate.certs.SwitchPki;
@@ -43,6 +44,19 @@ public final class DeviceAdministration {
         audit.record(tenant, new AuditEvent(actor, "device.enrol", mac.canonical(), null, AuditEvent.Outcome.SUCCESS,
                 ownerExtension == null ? Map.of("vendor", known.id()) : Map.of("vendor", known.id(), "owner", ownerExtension)));
         return device;
+    }
+
+    /**
+     * Issues an enrolled phone its device certificate from the phone's own CSR (its key never
+     * leaves it), as a phone without a factory certificate needs.
+     *
+     * @throws IllegalArgumentException for a CSR that is unreadable or whose signature fails
+     */
+    public DeviceCertificate issueCertificate(Tenant tenant, MacAddress mac, String csrPem, String actor) {
+        DeviceCertificate issued = pki.issueDeviceFromCsr(mac, csrPem);
+        audit.record(tenant, new AuditEvent(actor, "device.certificate.issue", mac.canonical(), null, AuditEvent.Outcome.SUCCESS,
+                Map.of("certificate_serial", issued.certificate().getSerialNumber().toString(16))));
+        return issued;
     }
 
     /** A one-time code for {@code userExtension}'s softphone or certificate-less phone; show {@link IssuedCode#code()} once. */
