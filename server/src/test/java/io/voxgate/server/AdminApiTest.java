@@ -659,6 +659,27 @@ class AdminApiTest {
     }
 
     @Test
+    void twoAdminsCannotOverwriteEachOthersDialPlanWhenTheySendIfMatch() throws Exception {
+        String admin = loginAs("planner@demo.example", "phone-system-admin", "demo");
+        String read = get("/api/v1/tenants/demo/dial-plans/role:standard-user", admin).headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> first = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort()
+                        + "/api/v1/tenants/demo/dial-plans/role:standard-user")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + admin).header("If-Match", read)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"mobile\":false}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> second = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + runtime.adminPort()
+                        + "/api/v1/tenants/demo/dial-plans/role:standard-user")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + admin).header("If-Match", read)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"international\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("ETag")).isPresent().isNotEqualTo(java.util.Optional.of(read));
+        assertThat(second.statusCode()).as("the second admin read it before the first one's change").isEqualTo(412);
+        assertThat(json.readTree(get("/api/v1/tenants/demo/dial-plans/role:standard-user", admin).body()).get("international")
+                .asBoolean()).isFalse();
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndNamesEveryEndpoint() throws Exception {
         HttpResponse<String> document = get("/api/v1/openapi.yml", null);
 

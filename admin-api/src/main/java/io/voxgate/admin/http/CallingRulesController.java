@@ -80,7 +80,8 @@ public class CallingRulesController {
             return notFound(slug);
         }
         Optional<DialPlan> plan = rules.dialPlan(tenant.get(), appliesTo);
-        return HttpResponse.ok(view(plan.orElse(DialPlan.defaults(appliesTo)), plan.isPresent()));
+        Map<String, Object> current = view(plan.orElse(DialPlan.defaults(appliesTo)), plan.isPresent());
+        return HttpResponse.ok(current).header("ETag", ETags.of(current));
     }
 
     @Put("/dial-plans/{appliesTo}")
@@ -114,10 +115,16 @@ public class CallingRulesController {
                 or(body.premium(), defaults.premium()), or(body.highRisk(), defaults.highRisk()), orEmpty(body.allowedCountries()),
                 orEmpty(body.blockedCountries()), digits(body.allowedPrefixes()), digits(body.blockedPrefixes()));
         Optional<DialPlan> before = rules.dialPlan(tenant.get(), appliesTo);
+        Optional<MutableHttpResponse<?>> stale = ETags.checkIfMatch(request, view(before.orElse(DialPlan.defaults(appliesTo)),
+                before.isPresent()));
+        if (stale.isPresent()) {
+            return stale.get();
+        }
         rules.putDialPlan(tenant.get(), plan);
         access.changed(principal, tenant.get(), "dial-plan.put", appliesTo, Map.of("before", String.valueOf(before.orElse(null)),
                 "after", plan.toString()));
-        return HttpResponse.ok(view(plan, true));
+        Map<String, Object> after = view(plan, true);
+        return HttpResponse.ok(after).header("ETag", ETags.of(after));
     }
 
     /** Removes a dial plan: a role's or user's then follows the tenant's, the tenant's the safe defaults. */
@@ -145,7 +152,8 @@ public class CallingRulesController {
             return notFound(slug);
         }
         Optional<FraudLimits> limits = rules.fraudLimits(tenant.get(), appliesTo);
-        return HttpResponse.ok(view(limits.orElse(FraudLimits.none(appliesTo)), limits.isPresent()));
+        Map<String, Object> current = view(limits.orElse(FraudLimits.none(appliesTo)), limits.isPresent());
+        return HttpResponse.ok(current).header("ETag", ETags.of(current));
     }
 
     @Put("/fraud-limits/{appliesTo}")
@@ -194,10 +202,16 @@ public class CallingRulesController {
                 body.internationalCallsPerDay(), body.internationalMinutesPerHour(), body.internationalMinutesPerDay(),
                 body.dailySpendCapCents(), body.currency(), from, until, days);
         Optional<FraudLimits> before = rules.fraudLimits(tenant.get(), appliesTo);
+        Optional<MutableHttpResponse<?>> stale = ETags.checkIfMatch(request, view(before.orElse(FraudLimits.none(appliesTo)),
+                before.isPresent()));
+        if (stale.isPresent()) {
+            return stale.get();
+        }
         rules.putFraudLimits(tenant.get(), limits);
         access.changed(principal, tenant.get(), "fraud-limits.put", appliesTo, Map.of("before", String.valueOf(before.orElse(null)),
                 "after", limits.toString()));
-        return HttpResponse.ok(view(limits, true));
+        Map<String, Object> after = view(limits, true);
+        return HttpResponse.ok(after).header("ETag", ETags.of(after));
     }
 
     /** {@code tenant}, {@code role:<a built-in role>} or {@code user:<an extension of the tenant>}. */
