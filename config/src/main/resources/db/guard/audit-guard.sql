@@ -12,6 +12,10 @@
 -- They live in a schema only a superuser owns, and every function pins its search_path, so
 -- neither a dropped nor a shadowed catalog (a temporary view named pg_roles) can switch them off.
 
+-- First: the application's role owns this database and may have set its default search_path to
+-- a schema of its own, with operators that would run as the superuser running this file.
+SET search_path = pg_catalog, pg_temp;
+
 DO $$
 BEGIN
     IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
@@ -126,6 +130,19 @@ ALTER FUNCTION voxgate_guard.note_guarded() OWNER TO CURRENT_USER;
 ALTER FUNCTION voxgate_guard.noted(text) OWNER TO CURRENT_USER;
 ALTER FUNCTION voxgate_guard.refuse_audit_ddl() OWNER TO CURRENT_USER;
 ALTER FUNCTION voxgate_guard.refuse_audit_drop() OWNER TO CURRENT_USER;
+
+-- The audit log's own functions, once their migration made them: resolved against pg_catalog only,
+-- so a function the application's role creates (voxgate_control.clock_timestamp, sha256) cannot
+-- forge an event's time or hash. (The guard refuses that role this ALTER; it runs here.)
+DO $$
+BEGIN
+    IF pg_catalog.to_regprocedure('voxgate_control.audit_chain()') IS NOT NULL THEN
+        ALTER FUNCTION voxgate_control.audit_chain() SET search_path = pg_catalog, pg_temp;
+        ALTER FUNCTION voxgate_control.audit_refuse_change() SET search_path = pg_catalog, pg_temp;
+        ALTER FUNCTION voxgate_control.audit_row_text(bigint, timestamptz, text, text, text, text, text, jsonb)
+            SET search_path = pg_catalog, pg_temp;
+    END IF;
+END $$;
 
 DROP EVENT TRIGGER IF EXISTS voxgate_guard_note_audit_functions; -- its first version's name
 DROP EVENT TRIGGER IF EXISTS voxgate_guard_audit_note;

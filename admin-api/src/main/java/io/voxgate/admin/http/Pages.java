@@ -17,10 +17,14 @@ final class Pages {
     private Pages() {
     }
 
-    /** @param sorted items in ascending key order */
-    static <T> Map<String, Object> of(List<T> sorted, Function<T, String> key, String after, Integer limit,
+    /**
+     * @param items in any order: sorted here by key, in Java's order, the one the cursor compares
+     *              with (a database's collation may order "a-c" before "ab")
+     */
+    static <T> Map<String, Object> of(List<T> items, Function<T, String> key, String after, Integer limit,
                                       Function<T, Map<String, Object>> view) {
         int size = limit == null ? DEFAULT_LIMIT : Math.max(1, Math.min(limit, MAX_LIMIT));
+        List<T> sorted = items.stream().sorted(java.util.Comparator.comparing(key)).toList();
         List<T> rest = sorted.stream().filter(item -> after == null || key.apply(item).compareTo(after) > 0).toList();
         List<T> page = rest.subList(0, Math.min(size, rest.size()));
         Map<String, Object> body = new LinkedHashMap<>();

@@ -32,7 +32,10 @@ final class ProblemErrorResponses implements ErrorResponseProcessor<Map<String, 
         problem.put("type", status == HttpStatus.BAD_REQUEST ? "https://voxgate.io/problems/unreadable-body" : "about:blank");
         problem.put("title", status.getReason());
         problem.put("status", status.getCode());
-        if (first != null) {
+        if (status.getCode() >= 500) {
+            // the exception's words (SQL, file paths) are for the log, not for the client
+            problem.put("detail", "the switch could not complete the request; the administrator finds the cause in its log");
+        } else if (first != null) {
             // the parser's words, which may quote the client's input: printable and short
             problem.put("detail", AuditText.printable(first.getMessage(), MAX_DETAIL));
             first.getPath().ifPresent(path -> problem.put("field", path.startsWith("/") ? path.substring(1) : path));

@@ -39,6 +39,12 @@ class AuditLogTest {
         connection = TestPostgres.freshDatabase();
         database = ConfigDatabase.connect(connection, 6);
         database.migrate();
+        try {
+            // as the switch does after its migrations: the audit functions now exist to be pinned
+            TestPostgres.server().installAuditGuard(connection.jdbcUrl().substring(connection.jdbcUrl().lastIndexOf('/') + 1));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         TenantDirectory tenants = new TenantDirectory(database);
         acme = tenants.create("acme", "Acme", "acme.example");
         globex = tenants.create("globex", "Globex", "globex.example");
@@ -134,6 +140,18 @@ class AuditLogTest {
                 .hasMessageContaining("append-only");
         audit.record(acme, download("001565abcdef.cfg", AuditEvent.Outcome.REFUSED));
         assertThat(audit.newest(acme, 10)).hasSize(2);
+        assertThat(audit.verify(acme).intact()).isTrue();
+    }
+
+    @Test
+    void aBuiltInShadowedByTheApplicationsRoleCannotForgeAnEventsTime() {
+        database.inTenant(acme.schema(), c -> {
+            Sql.update(c, "CREATE FUNCTION tenant_acme.clock_timestamp() RETURNS timestamptz LANGUAGE sql AS $$SELECT '2020-01-01'::timestamptz$$");
+            Sql.update(c, "SET LOCAL search_path = tenant_acme, pg_catalog"); // pg_catalog listed last: ours would be found first
+            return Sql.update(c, "INSERT INTO audit_events (actor, action, outcome) VALUES ('admin:x', 'forged.time', 'success')");
+        });
+
+        assertThat(audit.newest(acme, 1).getFirst().occurredAt()).isAfter(java.time.Instant.now().minusSeconds(3600));
         assertThat(audit.verify(acme).intact()).isTrue();
     }
 

@@ -87,7 +87,14 @@ public final class ConfigStore implements AutoCloseable {
             database.close();
             throw e;
         }
-        if (embedded.isEmpty() && !database.inControl(AuditGuard::isInstalled)) {
+        if (embedded.isPresent()) {
+            try {
+                embedded.get().installAuditGuard(EmbeddedPostgres.DATABASE); // again: now the audit functions exist to pin
+            } catch (IOException e) {
+                database.close();
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else if (!database.inControl(AuditGuard::isInstalled)) {
             log.warn("the audit log's guard is not installed in this PostgreSQL: the application's role could switch off the "
                     + "audit log's append-only triggers. Have a superuser run {} (docs/security.md)", AuditGuard.RESOURCE);
         }

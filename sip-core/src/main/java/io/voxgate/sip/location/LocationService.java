@@ -77,7 +77,11 @@ public final class LocationService {
             for (Binding addition : additions) {
                 current.removeIf(addition::sameBindingAs);
                 current.add(addition);
-                aorsByFlow.computeIfAbsent(addition.flowId(), f -> ConcurrentHashMap.newKeySet()).add(aor);
+                aorsByFlow.compute(addition.flowId(), (flow, aors) -> { // the add inside: see dropBindings
+                    Set<AddressOfRecord> set = aors == null ? ConcurrentHashMap.newKeySet() : aors;
+                    set.add(aor);
+                    return set;
+                });
             }
             List<Binding> after = List.copyOf(current);
             forgetFlowsLeft(aor, existing, after);
@@ -147,16 +151,12 @@ public final class LocationService {
      */
     public boolean dropBindings(AddressOfRecord aor, String flowId) {
         removeMatching(aor, b -> b.flowId().equals(flowId));
-        Set<AddressOfRecord> aors = aorsByFlow.get(flowId);
-        if (aors != null) {
+        // atomically with apply()'s computeIfAbsent: a second line registering meanwhile is not lost from the flow's set
+        Set<AddressOfRecord> left = aorsByFlow.computeIfPresent(flowId, (flow, aors) -> {
             aors.remove(aor);
-            if (aors.isEmpty()) {
-                aorsByFlow.remove(flowId, aors);
-                return false;
-            }
-            return true;
-        }
-        return false;
+            return aors.isEmpty() ? null : aors;
+        });
+        return left != null;
     }
 
     private void removeMatching(AddressOfRecord aor, Predicate<Binding> doomed) {

@@ -37,7 +37,10 @@ public final class RegistrationReaper implements AutoCloseable {
     /** Tenant tables whose changes can take away a phone's right to register. */
     private static final Set<String> JUDGED_TABLES = Set.of("devices", "users", "sip_credentials");
 
+    private static final java.time.Duration RETRY_DELAY = java.time.Duration.ofSeconds(5);
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("registration-reaper-retry").daemon(true).factory());
     /** One judgement at a time, off the change feed's thread. */
     private final ExecutorService judge = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("registration-reaper").factory());
     private final FlowRegistry flows;
@@ -75,19 +78,34 @@ public final class RegistrationReaper implements AutoCloseable {
         while (!pending.isEmpty()) {
             if (pending.remove(ALL_TENANTS)) {
                 pending.clear();
-                rejudge(Optional.empty()).join();
+                judgeOrRequeue(Optional.empty(), ALL_TENANTS);
                 continue;
             }
             for (String slug : List.copyOf(pending)) {
                 if (pending.remove(slug)) {
-                    rejudge(Optional.of(slug)).join();
+                    judgeOrRequeue(Optional.of(slug), slug);
                 }
             }
         }
     }
 
+    /** A judgement that fails (the database away) is tried again later, not forgotten: a revoked phone must not stay. */
+    private void judgeOrRequeue(Optional<String> tenantSlug, String pendingKey) {
+        try {
+            rejudge(tenantSlug).join();
+        } catch (RuntimeException e) {
+            log.warn("judging the registered phones of {} failed ({}); trying again in {} s", tenantSlug.orElse("every tenant"),
+                    e.getMessage(), RETRY_DELAY.toSeconds());
+            retries.schedule(() -> {
+                pending.add(pendingKey);
+                judge.execute(this::judgePending);
+            }, RETRY_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     @Override
     public void close() {
+        retries.shutdownNow();
         judge.shutdownNow();
     }
 

@@ -1,6 +1,7 @@
 package io.voxgate.sip.registrar;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,8 @@ public final class SipAccounts {
     private final AsyncLoadingCache<UserKey, Optional<Device>> devices;
     private final UserDirectory users;
     private final DeviceDirectory deviceDirectory;
+    /** Counted under its own lock with every invalidation, so {@link #reload} never puts back what a change made wrong. */
+    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
 
     public SipAccounts(ConfigDatabase database, Executor loader) {
         this.tenantDirectory = new TenantDirectory(database);
@@ -123,11 +126,19 @@ public final class SipAccounts {
      * phone. Blocking: for the change feed's thread.
      */
     public void reload(Tenant tenant) {
-        for (SipCredential credential : users.credentials(tenant)) {
-            credentials.synchronous().put(new UserKey(tenant.slug(), credential.username()), Optional.of(credential));
-        }
-        for (Device device : deviceDirectory.list(tenant)) {
-            devices.synchronous().put(new UserKey(tenant.slug(), device.mac()), Optional.of(device));
+        long before = invalidations.get();
+        List<SipCredential> loadedCredentials = users.credentials(tenant);
+        List<Device> loadedDevices = deviceDirectory.list(tenant);
+        synchronized (invalidations) {
+            if (invalidations.get() != before) {
+                return; // a change came in while we read: what we read may be older than it; the lookups load afresh
+            }
+            for (SipCredential credential : loadedCredentials) {
+                credentials.synchronous().put(new UserKey(tenant.slug(), credential.username()), Optional.of(credential));
+            }
+            for (Device device : loadedDevices) {
+                devices.synchronous().put(new UserKey(tenant.slug(), device.mac()), Optional.of(device));
+            }
         }
     }
 
@@ -142,6 +153,13 @@ public final class SipAccounts {
 
     /** Subscribed to the change feed: drop what a change may have made wrong. */
     public void onConfigChange(ConfigChange change) {
+        synchronized (invalidations) {
+            invalidations.incrementAndGet();
+            invalidate(change);
+        }
+    }
+
+    private void invalidate(ConfigChange change) {
         if (change.isResync() || "tenants".equals(change.table()) || "sip_domains".equals(change.table())) {
             tenants.synchronous().invalidateAll();
             credentials.synchronous().invalidateAll();
