@@ -114,14 +114,12 @@ public class CallingRulesController {
                 or(body.tollFree(), defaults.tollFree()), or(body.international(), defaults.international()),
                 or(body.premium(), defaults.premium()), or(body.highRisk(), defaults.highRisk()), orEmpty(body.allowedCountries()),
                 orEmpty(body.blockedCountries()), digits(body.allowedPrefixes()), digits(body.blockedPrefixes()));
-        Optional<DialPlan> before = rules.dialPlan(tenant.get(), appliesTo);
-        Optional<MutableHttpResponse<?>> stale = ETags.checkIfMatch(request, view(before.orElse(DialPlan.defaults(appliesTo)),
-                before.isPresent()));
-        if (stale.isPresent()) {
-            return stale.get();
+        CallingRules.Write<DialPlan> write = rules.putDialPlan(tenant.get(), plan, stored ->
+                ETags.matchesIfMatch(request, view(stored.orElse(DialPlan.defaults(appliesTo)), stored.isPresent())));
+        if (!write.written()) {
+            return ETags.changedMeanwhile();
         }
-        rules.putDialPlan(tenant.get(), plan);
-        access.changed(principal, tenant.get(), "dial-plan.put", appliesTo, Map.of("before", String.valueOf(before.orElse(null)),
+        access.changed(principal, tenant.get(), "dial-plan.put", appliesTo, Map.of("before", String.valueOf(write.before().orElse(null)),
                 "after", plan.toString()));
         Map<String, Object> after = view(plan, true);
         return HttpResponse.ok(after).header("ETag", ETags.of(after));
@@ -201,14 +199,12 @@ public class CallingRulesController {
         FraudLimits limits = new FraudLimits(appliesTo, body.concurrentCalls(), body.internationalCallsPerHour(),
                 body.internationalCallsPerDay(), body.internationalMinutesPerHour(), body.internationalMinutesPerDay(),
                 body.dailySpendCapCents(), body.currency(), from, until, days);
-        Optional<FraudLimits> before = rules.fraudLimits(tenant.get(), appliesTo);
-        Optional<MutableHttpResponse<?>> stale = ETags.checkIfMatch(request, view(before.orElse(FraudLimits.none(appliesTo)),
-                before.isPresent()));
-        if (stale.isPresent()) {
-            return stale.get();
+        CallingRules.Write<FraudLimits> write = rules.putFraudLimits(tenant.get(), limits, stored ->
+                ETags.matchesIfMatch(request, view(stored.orElse(FraudLimits.none(appliesTo)), stored.isPresent())));
+        if (!write.written()) {
+            return ETags.changedMeanwhile();
         }
-        rules.putFraudLimits(tenant.get(), limits);
-        access.changed(principal, tenant.get(), "fraud-limits.put", appliesTo, Map.of("before", String.valueOf(before.orElse(null)),
+        access.changed(principal, tenant.get(), "fraud-limits.put", appliesTo, Map.of("before", String.valueOf(write.before().orElse(null)),
                 "after", limits.toString()));
         Map<String, Object> after = view(limits, true);
         return HttpResponse.ok(after).header("ETag", ETags.of(after));

@@ -15,18 +15,18 @@ final class ETags {
     }
 
     /**
-     * For a PUT that replaces a resource: an {@code If-Match} sent must name its current state
-     * (what the client read), so two admins editing the same dial plan cannot overwrite each other
-     * unawares. Empty when the write may go ahead, else the 412.
+     * For a PUT that replaces a resource: whether the {@code If-Match} sent (if any) names its
+     * current state, what the client read, so two admins editing the same dial plan cannot
+     * overwrite each other unawares. Asked inside the write's transaction.
      */
-    static java.util.Optional<io.micronaut.http.MutableHttpResponse<?>> checkIfMatch(io.micronaut.http.HttpRequest<?> request,
-                                                                                   Object currentRepresentation) {
+    static boolean matchesIfMatch(io.micronaut.http.HttpRequest<?> request, Object currentRepresentation) {
         String ifMatch = request.getHeaders().get("If-Match");
-        if (ifMatch == null || "*".equals(ifMatch.strip()) || ifMatch.strip().equals(of(currentRepresentation))) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(Problems.of(io.micronaut.http.HttpStatus.PRECONDITION_FAILED, "changed-meanwhile", "Precondition failed",
-                "it changed since you read it: read it again, then apply your change", "If-Match"));
+        return ifMatch == null || "*".equals(ifMatch.strip()) || ifMatch.strip().equals(of(currentRepresentation));
+    }
+
+    static io.micronaut.http.MutableHttpResponse<?> changedMeanwhile() {
+        return Problems.of(io.micronaut.http.HttpStatus.PRECONDITION_FAILED, "changed-meanwhile", "Precondition failed",
+                "it changed since you read it: read it again, then apply your change", "If-Match");
     }
 
     static String of(Object representation) {

@@ -8,6 +8,7 @@ import java.sql.Time;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import io.voxgate.config.db.ConfigDatabase;
 import io.voxgate.config.db.Sql;
@@ -22,15 +23,41 @@ public final class CallingRules {
         this.database = database;
     }
 
+    private static final String SELECT_PLAN = """
+            SELECT applies_to, national, mobile, toll_free, international, premium, high_risk, allowed_countries, blocked_countries,
+                   allowed_prefixes, blocked_prefixes FROM dial_plans WHERE applies_to = ?
+            """;
+    private static final String SELECT_LIMITS = """
+            SELECT applies_to, concurrent_calls, international_calls_per_hour, international_calls_per_day,
+                   international_minutes_per_hour, international_minutes_per_day, daily_spend_cap_cents, currency, allowed_from,
+                   allowed_until, allowed_days FROM fraud_limits WHERE applies_to = ?
+            """;
+
     public Optional<DialPlan> dialPlan(Tenant tenant, String appliesTo) {
-        return database.inTenant(tenant.schema(), c -> Sql.one(c, """
-                SELECT applies_to, national, mobile, toll_free, international, premium, high_risk, allowed_countries, blocked_countries,
-                       allowed_prefixes, blocked_prefixes FROM dial_plans WHERE applies_to = ?
-                """, CallingRules::readPlan, appliesTo));
+        return database.inTenant(tenant.schema(), c -> Sql.one(c, SELECT_PLAN, CallingRules::readPlan, appliesTo));
+    }
+
+    /** What a conditional write found: the stored value it replaced (or would have), and whether it wrote. */
+    public record Write<T>(boolean written, Optional<T> before) {
     }
 
     public DialPlan putDialPlan(Tenant tenant, DialPlan plan) {
+        putDialPlan(tenant, plan, stored -> true);
+        return plan;
+    }
+
+    /**
+     * Writes {@code plan} if {@code stillAsRead} holds for the plan stored now, the check and the
+     * write in one transaction under a lock on the scope: two admins sending the same If-Match at
+     * the same instant cannot both pass.
+     */
+    public Write<DialPlan> putDialPlan(Tenant tenant, DialPlan plan, Predicate<Optional<DialPlan>> stillAsRead) {
         return database.inTenant(tenant.schema(), c -> {
+            lockScope(c, tenant, "dial_plans", plan.appliesTo());
+            Optional<DialPlan> before = Sql.one(c, SELECT_PLAN, CallingRules::readPlan, plan.appliesTo());
+            if (!stillAsRead.test(before)) {
+                return new Write<>(false, before);
+            }
             Sql.update(c, """
                     INSERT INTO dial_plans (applies_to, national, mobile, toll_free, international, premium, high_risk, allowed_countries,
                                             blocked_countries, allowed_prefixes, blocked_prefixes)
@@ -43,8 +70,13 @@ public final class CallingRules {
                     """, plan.appliesTo(), plan.national(), plan.mobile(), plan.tollFree(), plan.international(), plan.premium(),
                     plan.highRisk(), array(c, plan.allowedCountries()), array(c, plan.blockedCountries()), array(c, plan.allowedPrefixes()),
                     array(c, plan.blockedPrefixes()));
-            return plan;
+            return new Write<>(true, before);
         });
+    }
+
+    /** Serialises writes of one scope's row of {@code table} in this tenant, also when the row does not exist yet. */
+    private static void lockScope(java.sql.Connection c, Tenant tenant, String table, String appliesTo) throws java.sql.SQLException {
+        Sql.one(c, "SELECT pg_advisory_xact_lock(hashtext(?))", rs -> true, tenant.schema().name() + "." + table + ":" + appliesTo);
     }
 
     /** Removes a dial plan (a tenant's own falls back to the safe defaults); false when none was set. */
@@ -53,11 +85,7 @@ public final class CallingRules {
     }
 
     public Optional<FraudLimits> fraudLimits(Tenant tenant, String appliesTo) {
-        return database.inTenant(tenant.schema(), c -> Sql.one(c, """
-                SELECT applies_to, concurrent_calls, international_calls_per_hour, international_calls_per_day,
-                       international_minutes_per_hour, international_minutes_per_day, daily_spend_cap_cents, currency, allowed_from,
-                       allowed_until, allowed_days FROM fraud_limits WHERE applies_to = ?
-                """, CallingRules::readLimits, appliesTo));
+        return database.inTenant(tenant.schema(), c -> Sql.one(c, SELECT_LIMITS, CallingRules::readLimits, appliesTo));
     }
 
     /** Removes fraud limits (a role's or user's then come from the tenant's); false when none were set. */
@@ -66,7 +94,18 @@ public final class CallingRules {
     }
 
     public FraudLimits putFraudLimits(Tenant tenant, FraudLimits limits) {
+        putFraudLimits(tenant, limits, stored -> true);
+        return limits;
+    }
+
+    /** As {@link #putDialPlan(Tenant, DialPlan, Predicate)}, for fraud limits. */
+    public Write<FraudLimits> putFraudLimits(Tenant tenant, FraudLimits limits, Predicate<Optional<FraudLimits>> stillAsRead) {
         return database.inTenant(tenant.schema(), c -> {
+            lockScope(c, tenant, "fraud_limits", limits.appliesTo());
+            Optional<FraudLimits> before = Sql.one(c, SELECT_LIMITS, CallingRules::readLimits, limits.appliesTo());
+            if (!stillAsRead.test(before)) {
+                return new Write<>(false, before);
+            }
             Sql.update(c, """
                     INSERT INTO fraud_limits (applies_to, concurrent_calls, international_calls_per_hour, international_calls_per_day,
                                               international_minutes_per_hour, international_minutes_per_day, daily_spend_cap_cents,
@@ -84,7 +123,7 @@ public final class CallingRules {
                     limits.internationalMinutesPerHour(), limits.internationalMinutesPerDay(), limits.dailySpendCapCents(),
                     limits.currency(), limits.allowedFrom() == null ? null : Time.valueOf(limits.allowedFrom()),
                     limits.allowedUntil() == null ? null : Time.valueOf(limits.allowedUntil()), array(c, limits.allowedDays()));
-            return limits;
+            return new Write<>(true, before);
         });
     }
 
