@@ -14,6 +14,7 @@ import java.util.UUID;
 import io.voxgate.admin.cache.FeedInvalidatedCache;
 import io.voxgate.admin.rbac.Permission;
 import io.voxgate.admin.rbac.Role;
+import io.voxgate.admin.rbac.RolePermissions;
 import io.voxgate.config.admin.OAuthApp;
 import io.voxgate.config.admin.OAuthAppDirectory;
 import io.voxgate.config.audit.AuditEvent;
@@ -58,13 +59,9 @@ public final class OAuthApps {
      */
     public Registered register(Tenant tenant, String name, List<String> scopes, String actor, Set<Permission> authorHolds) {
         for (String scope : scopes) {
-            Permission permission;
-            try {
-                permission = Permission.valueOf(scope.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("scope '" + scope + "' is no permission: expected some of "
-                        + java.util.Arrays.stream(Permission.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
-            }
+            Permission permission = RolePermissions.byName(scope).orElseThrow(() -> new IllegalArgumentException("scope '" + scope
+                    + "' is no permission: expected some of "
+                    + java.util.Arrays.stream(Permission.values()).map(p -> p.name().toLowerCase(Locale.ROOT)).toList()));
             if (!Role.TENANT_ADMIN.allows(permission) || permission == Permission.APPS_WRITE || permission == Permission.ROLES_WRITE
                     || permission == Permission.ADMINS_WRITE) {
                 throw new IllegalArgumentException("scope '" + scope + "' cannot be granted to an app");

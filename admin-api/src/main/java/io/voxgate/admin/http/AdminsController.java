@@ -150,8 +150,7 @@ public class AdminsController {
         if (held.containsAll(wanted)) {
             return Optional.empty();
         }
-        return Optional.of(Problems.of(HttpStatus.FORBIDDEN, "permission-not-held", "Forbidden",
-                "role " + role + " holds permissions your role does not", "role"));
+        return Optional.of(Problems.permissionNotHeld("role " + role + " holds permissions your role does not", "role"));
     }
 
     private static Map<String, Object> view(AdminAccount account) {

@@ -73,7 +73,7 @@ public class AppsController {
             answer.put("clientSecret", registered.clientSecret()); // shown this once; stored only hashed
             return HttpResponse.created(answer, URI.create("/api/v1/tenants/" + slug + "/apps/" + registered.app().clientId()));
         } catch (OAuthApps.PermissionNotHeld e) {
-            return Problems.of(HttpStatus.FORBIDDEN, "permission-not-held", "Forbidden", e.getMessage(), "scopes");
+            return Problems.permissionNotHeld(e.getMessage(), "scopes");
         } catch (IllegalArgumentException e) {
             return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", e.getMessage(), "scopes");
         }

@@ -34,6 +34,11 @@ final class Problems {
         return of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", field + ": " + detail, field);
     }
 
+    /** 403: what was asked would give more than the asker's own role holds. */
+    static MutableHttpResponse<Map<String, Object>> permissionNotHeld(String detail, String field) {
+        return of(HttpStatus.FORBIDDEN, "permission-not-held", "Forbidden", detail, field);
+    }
+
     static MutableHttpResponse<Map<String, Object>> missing(String field) {
         return of(HttpStatus.BAD_REQUEST, "missing-field", "Missing field", field + " is required", field);
     }

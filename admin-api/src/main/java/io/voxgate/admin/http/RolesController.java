@@ -101,8 +101,7 @@ public class RolesController {
                 return Problems.invalid("permissions", "'" + permissionName + "' is no permission a tenant's role may hold");
             }
             if (!held.contains(permission.get())) {
-                return Problems.of(HttpStatus.FORBIDDEN, "permission-not-held", "Forbidden",
-                        "you cannot grant " + permissionName + ": your role does not hold it", "permissions");
+                return Problems.permissionNotHeld("you cannot grant " + permissionName + ": your role does not hold it", "permissions");
             }
             granted.add(permission.get().name().toLowerCase(Locale.ROOT));
         }
@@ -146,8 +145,7 @@ public class RolesController {
 
 
     private static MutableHttpResponse<?> notHeld(String name) {
-        return Problems.of(HttpStatus.FORBIDDEN, "permission-not-held", "Forbidden",
-                "role custom:" + name + " holds permissions your role does not", "name");
+        return Problems.permissionNotHeld("role custom:" + name + " holds permissions your role does not", "name");
     }
 
     private static MutableHttpResponse<?> notFound(String slug) {

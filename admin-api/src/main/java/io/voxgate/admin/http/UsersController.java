@@ -137,9 +137,8 @@ public class UsersController {
             return Problems.of(HttpStatus.PRECONDITION_REQUIRED, "if-match-required", "Precondition required",
                     "send If-Match with the ETag of the user as you last read it", "If-Match");
         }
-        if (!ifMatch.equals(etag(before.get()))) {
-            return Problems.of(HttpStatus.PRECONDITION_FAILED, "changed-meanwhile", "Precondition failed",
-                    "the user changed since you read it: read it again, then apply your change", "If-Match");
+        if (!ETags.matchesIfMatch(request, view(before.get()))) {
+            return ETags.changedMeanwhile();
         }
         if (body.displayName() != null && (body.displayName().isBlank() || body.displayName().length() > 200)) {
             return Problems.of(HttpStatus.BAD_REQUEST, "invalid-field", "Invalid field", "displayName: 1-200 characters", "displayName");
